@@ -1,0 +1,128 @@
+"""The digital competence platform of ХКИРО: the application factory."""
+
+import os
+
+from flask import Flask
+
+from competence import config as settings
+from competence.extensions import babel, csrf, db, login_manager, mail, migrate
+
+MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations")
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create and configure an instance of the portal."""
+    app = Flask(
+        __name__,
+        template_folder="../templates",
+        static_folder="../static",
+        instance_relative_config=True,
+    )
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(settings.from_environment(app.instance_path))
+    if test_config:
+        app.config.from_mapping(test_config)
+        if "MAIL_DELIVERY_ENABLED" not in test_config:
+            app.config["MAIL_DELIVERY_ENABLED"] = bool(app.config["MAIL_SERVER"])
+
+    db.init_app(app)
+    _init_database(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR)
+    mail.init_app(app)
+    csrf.init_app(app)
+    _init_login(app)
+    _init_i18n(app)
+
+    _register_blueprints(app)
+    _register_cli(app)
+
+    from competence import errors, web
+
+    errors.init_app(app)
+    web.init_app(app)
+    return app
+
+
+def _init_database(app: Flask) -> None:
+    """Tune SQLite connections (foreign keys, WAL, Unicode lower())."""
+    from sqlalchemy import event
+
+    from competence.database import configure_sqlite
+
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", configure_sqlite)
+
+
+def _init_login(app: Flask) -> None:
+    """Configure Flask-Login: how sessions map to users and where to send strangers."""
+    from flask_babel import lazy_gettext as _l
+
+    from competence.accounts.models import User
+
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Please sign in to open this page.")
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(session_id: str) -> User | None:
+        user_id, _, version = session_id.partition(":")
+        if not (user_id.isdigit() and version.isdigit()):
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or user.session_version != int(version):
+            return None
+        return user
+
+
+def _init_i18n(app: Flask) -> None:
+    """Configure Flask-Babel: Russian by default, English on request."""
+    from flask import request, session
+    from flask_login import current_user
+
+    def select_locale() -> str:
+        languages = app.config["LANGUAGES"]
+        if current_user.is_authenticated and current_user.locale in languages:
+            return current_user.locale
+        chosen = session.get("locale") if request else None
+        return chosen if chosen in languages else app.config["BABEL_DEFAULT_LOCALE"]
+
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=os.path.join(os.path.dirname(__file__), "translations"),
+    )
+
+
+def _register_blueprints(app: Flask) -> None:
+    """Attach every domain's blueprint."""
+    from competence.accounts.views import bp as accounts_bp
+    from competence.admin.views import bp as admin_bp
+    from competence.cabinet.views import bp as cabinet_bp
+    from competence.main.views import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(cabinet_bp)
+    app.register_blueprint(admin_bp)
+
+
+def _register_cli(app: Flask) -> None:
+    """Attach the command groups: `flask mail`, `flask accounts`, `flask schools`, ..."""
+    from competence.accounts.cli import accounts_cli
+    from competence.demo import seed_demo_command, serve_command
+    from competence.outbox.cli import mail_cli
+    from competence.schools.cli import schools_cli
+    from competence.translations.cli import translations_cli
+
+    for command in (
+        mail_cli,
+        accounts_cli,
+        schools_cli,
+        translations_cli,
+        seed_demo_command,
+        serve_command,
+    ):
+        app.cli.add_command(command)

@@ -1,0 +1,144 @@
+"""Users, roles, consent to personal-data processing and e-mail tokens."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from competence.database import UTCDateTime, utcnow
+from competence.extensions import db
+from competence.schools.models import Municipality, School
+
+
+class Role(StrEnum):
+    """What a user may do on the portal."""
+
+    TEACHER = "teacher"
+    DIRECTOR = "director"
+    METHODIST = "methodist"
+    COORDINATOR = "coordinator"
+    ADMIN = "admin"
+
+
+class UserSubject(db.Model):
+    """A subject a user teaches (codes from `competence.accounts.reference.SUBJECTS`)."""
+
+    __tablename__ = "user_subjects"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    subject: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
+
+
+class User(UserMixin, db.Model):
+    """A person with an account: teacher, director, methodist, coordinator or admin."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    full_name: Mapped[str] = mapped_column(String(200))
+    position: Mapped[str] = mapped_column(String(40))
+    role: Mapped[str] = mapped_column(String(20), default=Role.TEACHER, index=True)
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"), index=True)
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"), index=True)
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    active: Mapped[bool] = mapped_column(default=True)
+    # Part of the session identifier: bumping it signs the user out everywhere.
+    session_version: Mapped[int] = mapped_column(default=1)
+    locale: Mapped[str | None] = mapped_column(String(5))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    municipality: Mapped[Municipality | None] = relationship()
+    school: Mapped[School | None] = relationship()
+    subject_rows: Mapped[list[UserSubject]] = relationship(
+        cascade="all, delete-orphan", order_by=UserSubject.subject
+    )
+
+    @property
+    def is_active(self) -> bool:
+        """Tell Flask-Login whether the account may sign in."""
+        return self.active
+
+    def get_id(self) -> str:
+        """Return the session identifier, which changes when the password changes."""
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def subjects(self) -> list[str]:
+        """Return the codes of the subjects the user teaches."""
+        return [row.subject for row in self.subject_rows]
+
+    @subjects.setter
+    def subjects(self, codes) -> None:
+        """Replace the subjects the user teaches."""
+        wanted = list(dict.fromkeys(codes))
+        # Keep the rows that stay, so the flush does not delete and re-insert the same key.
+        kept = [row for row in self.subject_rows if row.subject in wanted]
+        have = {row.subject for row in kept}
+        self.subject_rows = kept + [
+            UserSubject(subject=code) for code in wanted if code not in have
+        ]
+
+    def has_role(self, *roles: str) -> bool:
+        """Tell whether the user holds one of `roles`."""
+        return self.role in roles
+
+    @property
+    def email_confirmed(self) -> bool:
+        """Tell whether the e-mail address has been confirmed."""
+        return self.email_confirmed_at is not None
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role}>"
+
+
+class ConsentDocument(db.Model):
+    """A published version of the consent to personal-data processing (152-ФЗ)."""
+
+    __tablename__ = "consent_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[str] = mapped_column(String(20), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ConsentRecord(db.Model):
+    """A user's acceptance of one consent version: when and from which address."""
+
+    __tablename__ = "consent_records"
+    __table_args__ = (UniqueConstraint("user_id", "document_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("consent_documents.id"))
+    accepted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    ip_address: Mapped[str] = mapped_column(String(45))
+    user_agent: Mapped[str] = mapped_column(String(300), default="")
+
+    user: Mapped[User] = relationship()
+    document: Mapped[ConsentDocument] = relationship()
+
+
+class AccountToken(db.Model):
+    """A single-use e-mail token (address confirmation or password reset)."""
+
+    __tablename__ = "account_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(20))
+    # For confirmations: the address being confirmed (it may be a new one, from the profile).
+    email: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()

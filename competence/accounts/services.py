@@ -1,0 +1,255 @@
+"""Account operations: registration, confirmation, sign-in, passwords and profile."""
+
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from competence import audit
+from competence.accounts import consent, tokens
+from competence.accounts.models import ConsentDocument, Role, User
+from competence.accounts.passwords import (
+    hash_password,
+    needs_rehash,
+    password_problems,
+    verify_password,
+)
+from competence.database import utcnow
+from competence.extensions import db
+from competence.outbox.services import external_url, queue_email
+from competence.schools.models import School
+
+
+class AccountError(Exception):
+    """An account operation refused for a reason the user should read."""
+
+    status = 422
+
+    def __init__(self, message, field: str | None = None):
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+
+
+class EmailTaken(AccountError):
+    """The e-mail address belongs to another account."""
+
+    status = 409
+
+
+class InvalidCredentials(AccountError):
+    """Wrong e-mail or password."""
+
+    status = 401
+
+
+class EmailNotConfirmed(AccountError):
+    """The account exists but its address is not confirmed yet."""
+
+    status = 403
+
+
+@dataclass(frozen=True)
+class ProfileData:
+    """What a user states about themselves."""
+
+    full_name: str
+    position: str
+    municipality_id: int
+    school_id: int
+    subjects: tuple[str, ...] = field(default_factory=tuple)
+
+
+def normalize_email(email: str) -> str:
+    """Return the form of an address used for storage and lookup."""
+    return email.strip().lower()
+
+
+def find_by_email(email: str) -> User | None:
+    """Return the account with this address, if any."""
+    return db.session.scalar(select(User).where(User.email == normalize_email(email)))
+
+
+def _check_school(profile: ProfileData) -> School:
+    """Return the chosen school, refusing one outside the chosen municipality."""
+    school = db.session.get(School, profile.school_id)
+    if school is None or school.municipality_id != profile.municipality_id:
+        raise AccountError(_l("Choose a school of the selected municipality."), field="school")
+    return school
+
+
+def register(
+    email: str,
+    password: str,
+    profile: ProfileData,
+    consent_document: ConsentDocument,
+    ip_address: str,
+    user_agent: str,
+) -> User:
+    """Create a teacher account, record the consent and send the confirmation e-mail."""
+    email = normalize_email(email)
+    if find_by_email(email) is not None:
+        raise EmailTaken(
+            _l("An account with this e-mail already exists. Sign in or reset the password."),
+            field="email",
+        )
+    problems = password_problems(password, email)
+    if problems:
+        raise AccountError(problems[0], field="password")
+    school = _check_school(profile)
+    user = User(
+        email=email,
+        password_hash=hash_password(password),
+        full_name=profile.full_name.strip(),
+        position=profile.position,
+        role=Role.TEACHER,
+        municipality_id=school.municipality_id,
+        school_id=school.id,
+    )
+    user.subjects = profile.subjects
+    db.session.add(user)
+    consent.record_acceptance(user, consent_document, ip_address, user_agent)
+    db.session.flush()
+    _send_confirmation(user, user.email)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Two registrations with one address raced; the other one won.
+        db.session.rollback()
+        raise EmailTaken(_l("An account with this e-mail already exists."), field="email") from None
+    return user
+
+
+def _send_confirmation(user: User, address: str) -> None:
+    """Queue (not commit) a letter with a link confirming `address` for `user`."""
+    token = tokens.issue_token(user, tokens.CONFIRM_EMAIL, email=address)
+    queue_email(
+        "confirm_email",
+        address,
+        _l("Confirm your e-mail address"),
+        "confirm_email",
+        locale=user.locale,
+        user=user,
+        link=external_url("accounts.confirm_email", token=token),
+    )
+
+
+def confirm_email(signed: str) -> User:
+    """Confirm the address behind a confirmation link; raise TokenError if it cannot be used."""
+    token = tokens.consume_token(signed, tokens.CONFIRM_EMAIL)
+    user = token.user
+    if token.email != user.email:
+        if find_by_email(token.email) is not None:
+            db.session.rollback()
+            raise EmailTaken(_l("This address is already used by another account."))
+        audit.record("email_changed", user, "user", user.id, old=user.email, new=token.email)
+        user.email = token.email
+    user.email_confirmed_at = utcnow()
+    db.session.commit()
+    return user
+
+
+def resend_confirmation(email: str) -> None:
+    """Send a new confirmation letter if an unconfirmed account has this address."""
+    user = find_by_email(email)
+    if user is not None and not user.email_confirmed and user.active:
+        _send_confirmation(user, user.email)
+        db.session.commit()
+
+
+def authenticate(email: str, password: str) -> User:
+    """Return the user whose e-mail and password match, or raise an AccountError."""
+    user = find_by_email(email)
+    if not verify_password(user.password_hash if user else None, password) or user is None:
+        raise InvalidCredentials(_l("Wrong e-mail or password."))
+    if not user.active:
+        raise InvalidCredentials(_l("The account is blocked. Contact the administrator."))
+    if not user.email_confirmed:
+        raise EmailNotConfirmed(
+            _l("Confirm your e-mail address first: follow the link in the letter we sent.")
+        )
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    db.session.commit()
+    return user
+
+
+def request_password_reset(email: str) -> None:
+    """Send a reset link if an active account has this address; say nothing either way."""
+    user = find_by_email(email)
+    if user is None or not user.active:
+        return
+    token = tokens.issue_token(user, tokens.RESET_PASSWORD)
+    queue_email(
+        "reset_password",
+        user.email,
+        _l("Password reset"),
+        "reset_password",
+        locale=user.locale,
+        user=user,
+        link=external_url("accounts.reset_password", token=token),
+    )
+    db.session.commit()
+
+
+def _set_password(user: User, new_password: str) -> None:
+    """Replace the password, sign out every session and tell the owner by e-mail."""
+    problems = password_problems(new_password, user.email)
+    if problems:
+        raise AccountError(problems[0], field="password")
+    user.password_hash = hash_password(new_password)
+    user.session_version += 1
+    queue_email(
+        "password_changed",
+        user.email,
+        _l("Your password has been changed"),
+        "password_changed",
+        locale=user.locale,
+        user=user,
+        link=external_url("accounts.forgot_password"),
+    )
+
+
+def reset_password(signed: str, new_password: str) -> User:
+    """Set a new password through a reset link; raise TokenError or AccountError."""
+    token = tokens.consume_token(signed, tokens.RESET_PASSWORD)
+    user = token.user
+    try:
+        _set_password(user, new_password)
+    except AccountError:
+        db.session.rollback()  # the link stays usable for a better password
+        raise
+    # Following the link proves the mailbox belongs to the user.
+    user.email_confirmed_at = user.email_confirmed_at or utcnow()
+    db.session.commit()
+    return user
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    """Change the password of a signed-in user who knows the current one."""
+    if not verify_password(user.password_hash, current_password):
+        raise AccountError(_l("The current password is wrong."), field="current_password")
+    _set_password(user, new_password)
+    db.session.commit()
+
+
+def update_profile(user: User, profile: ProfileData, email: str) -> bool:
+    """Save the profile; a new e-mail waits for confirmation. Return whether one was sent."""
+    school = _check_school(profile)
+    user.full_name = profile.full_name.strip()
+    user.position = profile.position
+    user.municipality_id = school.municipality_id
+    user.school_id = school.id
+    user.subjects = profile.subjects
+    new_email = normalize_email(email)
+    confirmation_sent = False
+    if new_email != user.email:
+        if find_by_email(new_email) is not None:
+            db.session.rollback()
+            raise EmailTaken(_l("This address is already used by another account."), field="email")
+        _send_confirmation(user, new_email)
+        confirmation_sent = True
+    db.session.commit()
+    return confirmation_sent

@@ -1,0 +1,273 @@
+"""Accounts pages: register, confirm, sign in and out, passwords, profile, consent."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from competence.accounts import consent, services, tokens
+from competence.accounts.forms import (
+    ChangePasswordForm,
+    ConsentForm,
+    EmailForm,
+    LoginForm,
+    ProfileForm,
+    RegistrationForm,
+    ResetPasswordForm,
+)
+from competence.accounts.services import AccountError, EmailNotConfirmed, ProfileData
+from competence.extensions import db
+from competence.schools.services import region_with_schools
+
+bp = Blueprint("accounts", __name__)
+
+TOKEN_STATUS = {"invalid": 400, "expired": 410, "used": 410}
+
+
+def _form_status(form) -> int:
+    """Return 422 for a submitted form that failed, 200 for a fresh one."""
+    return 422 if form.is_submitted() and form.errors else 200
+
+
+def _attach(form, error: AccountError) -> None:
+    """Show a service error next to its field, or above the form."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, str(error.message)]
+    else:
+        form.form_errors.append(str(error.message))
+
+
+def _profile_data(form) -> ProfileData:
+    """Collect the profile fields of a validated form."""
+    return ProfileData(
+        full_name=form.full_name.data,
+        position=form.position.data,
+        municipality_id=form.municipality.data,
+        school_id=form.school.data,
+        subjects=tuple(form.subjects.data or ()),
+    )
+
+
+def _safe_next(default: str) -> str:
+    """Return the `next` address if it stays on this site, else `default`."""
+    target = request.values.get("next", "")
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default
+
+
+def _token_error(error: tokens.TokenError, resend: bool = False):
+    """Render the page that explains why an e-mail link cannot be used."""
+    messages = {
+        "invalid": _("The link is damaged or was not issued by the portal."),
+        "expired": _("The link has expired."),
+        "used": _("The link has already been used."),
+    }
+    return (
+        render_template(
+            "accounts/link_invalid.html",
+            message=messages[error.reason],
+            resend=resend,
+            form=EmailForm(),
+        ),
+        TOKEN_STATUS[error.reason],
+    )
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    """Create an account and send the confirmation letter."""
+    if current_user.is_authenticated:
+        return redirect(url_for("cabinet.index"))
+    document = consent.current_document()
+    if document is None:
+        abort(503)
+    form = RegistrationForm()
+    form.set_region_choices(region_with_schools())
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = services.register(
+                form.email.data,
+                form.password.data,
+                _profile_data(form),
+                document,
+                request.remote_addr or "",
+                request.user_agent.string,
+            )
+        except AccountError as error:
+            _attach(form, error)
+            status = error.status
+        else:
+            session["registered_email"] = user.email
+            return redirect(url_for("accounts.registered"))
+    return render_template(
+        "accounts/register.html", form=form, document=document
+    ), status if status != 200 else _form_status(form)
+
+
+@bp.route("/register/done")
+def registered():
+    """Tell the new user to check the mailbox."""
+    return render_template("accounts/registered.html", email=session.get("registered_email"))
+
+
+@bp.route("/confirm/<token>")
+def confirm_email(token: str):
+    """Confirm an e-mail address from the link in the letter."""
+    try:
+        user = services.confirm_email(token)
+    except tokens.TokenError as error:
+        return _token_error(error, resend=True)
+    except AccountError as error:
+        return render_template("accounts/link_invalid.html", message=error.message), error.status
+    flash(_("The address %(email)s is confirmed.", email=user.email), "success")
+    if current_user.is_authenticated:
+        return redirect(url_for("cabinet.index"))
+    return redirect(url_for("accounts.login", email=user.email))
+
+
+@bp.route("/confirm/resend", methods=["GET", "POST"])
+def resend_confirmation():
+    """Send a new confirmation link."""
+    form = EmailForm()
+    if form.validate_on_submit():
+        services.resend_confirmation(form.email.data)
+        return render_template("accounts/letter_sent.html", email=form.email.data)
+    return render_template("accounts/resend.html", form=form), _form_status(form)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Sign in with e-mail and password."""
+    if current_user.is_authenticated:
+        return redirect(_safe_next(url_for("cabinet.index")))
+    form = LoginForm(email=request.args.get("email"))
+    status, unconfirmed = _form_status(form), False
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except AccountError as error:
+            form.form_errors.append(str(error.message))
+            status, unconfirmed = error.status, isinstance(error, EmailNotConfirmed)
+        else:
+            login_user(user, remember=form.remember.data)
+            session.pop("consent_document_id", None)
+            return redirect(_safe_next(url_for("cabinet.index")))
+    status = status if status != 200 else _form_status(form)
+    return render_template("accounts/login.html", form=form, unconfirmed=unconfirmed), status
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    """Sign out."""
+    logout_user()
+    session.pop("consent_document_id", None)
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("main.index"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+def forgot_password():
+    """Ask for a password reset link; the answer never tells whether the address exists."""
+    form = EmailForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        return render_template("accounts/letter_sent.html", email=form.email.data, reset=True)
+    return render_template("accounts/forgot.html", form=form), _form_status(form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    """Choose a new password through the link from the letter."""
+    try:
+        tokens.check_token(token, tokens.RESET_PASSWORD)
+    except tokens.TokenError as error:
+        return _token_error(error)
+    form = ResetPasswordForm()
+    status = _form_status(form)
+    if form.validate_on_submit():
+        try:
+            user = services.reset_password(token, form.password.data)
+        except tokens.TokenError as error:
+            return _token_error(error)
+        except AccountError as error:
+            _attach(form, error)
+            status = error.status
+        else:
+            logout_user()
+            flash(_("The password has been changed. Sign in with the new password."), "success")
+            return redirect(url_for("accounts.login", email=user.email))
+    return render_template("accounts/reset.html", form=form), status
+
+
+@bp.route("/password/change", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Change the password of the signed-in user."""
+    form = ChangePasswordForm()
+    status = _form_status(form)
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data, form.password.data)
+        except AccountError as error:
+            _attach(form, error)
+            status = error.status
+        else:
+            # Other sessions are signed out; this one continues under the new session id.
+            login_user(current_user._get_current_object())
+            flash(_("The password has been changed."), "success")
+            return redirect(url_for("cabinet.index"))
+    return render_template("accounts/change_password.html", form=form), status
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    """Edit one's own profile."""
+    user = current_user._get_current_object()
+    form = ProfileForm(obj=user) if request.method == "GET" else ProfileForm()
+    if request.method == "GET":
+        form.municipality.data, form.school.data = user.municipality_id, user.school_id
+    form.set_region_choices(region_with_schools())
+    status = _form_status(form)
+    if form.validate_on_submit():
+        try:
+            sent = services.update_profile(user, _profile_data(form), form.email.data)
+        except AccountError as error:
+            _attach(form, error)
+            status = error.status
+        else:
+            flash(_("The profile is saved."), "success")
+            if sent:
+                flash(
+                    _(
+                        "We sent a confirmation link to %(email)s: the new address takes effect "
+                        "once you follow it.",
+                        email=services.normalize_email(form.email.data),
+                    ),
+                    "info",
+                )
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/profile.html", form=form), status
+
+
+@bp.route("/consent/accept", methods=["GET", "POST"])
+@login_required
+def accept_consent():
+    """Accept the current version of the consent to personal-data processing."""
+    document = consent.current_document()
+    if document is None:
+        return redirect(url_for("cabinet.index"))
+    form = ConsentForm()
+    if form.validate_on_submit():
+        if not consent.has_accepted(current_user, document):
+            consent.record_acceptance(
+                current_user, document, request.remote_addr or "", request.user_agent.string
+            )
+            db.session.commit()
+        session["consent_document_id"] = document.id
+        return redirect(_safe_next(url_for("cabinet.index")))
+    return render_template(
+        "accounts/accept_consent.html", form=form, document=document
+    ), _form_status(form)

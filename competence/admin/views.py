@@ -1,0 +1,164 @@
+"""Administration pages."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from competence.accounts.access import role_required
+from competence.accounts.models import Role, User
+from competence.admin import services
+from competence.admin.forms import RegistryImportForm, UserAdminForm, UserSearchForm
+from competence.audit import AuditEvent
+from competence.extensions import db
+from competence.outbox.models import MessageStatus, OutboxMessage
+from competence.outbox.services import retry_now
+from competence.schools.models import Municipality, School
+from competence.schools.registry import RegistryFileError, import_registry
+from competence.schools.services import region_with_schools
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+PAGE_SIZE = 50
+
+
+@bp.before_request
+@role_required(Role.ADMIN)
+def require_admin():
+    """Let only administrators into this blueprint."""
+
+
+@bp.route("/")
+def index():
+    """Show the administration overview."""
+    counts = {
+        "users": db.session.scalar(select(func.count(User.id))),
+        "schools": db.session.scalar(select(func.count(School.id))),
+        "municipalities": db.session.scalar(select(func.count(Municipality.id))),
+        "outbox_pending": db.session.scalar(
+            select(func.count(OutboxMessage.id)).where(
+                OutboxMessage.status == MessageStatus.PENDING
+            )
+        ),
+        "pending_leaders": db.session.scalar(
+            services.user_query(pending_leaders=True)
+            .with_only_columns(func.count(User.id))
+            .order_by(None)
+        ),
+    }
+    return render_template("admin/index.html", counts=counts)
+
+
+@bp.route("/users")
+def users():
+    """List users with search and filters."""
+    form = UserSearchForm(request.args)
+    query = services.user_query(form.q.data or "", form.role.data or "", bool(form.pending.data))
+    page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
+    return render_template("admin/users.html", form=form, page=page)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+def edit_user(user_id: int):
+    """Change a user's role, municipality, school and state."""
+    user = db.get_or_404(User, user_id)
+    form = UserAdminForm()
+    form.set_region_choices(region_with_schools())
+    if request.method == "GET":
+        form.role.data = user.role
+        form.municipality.data = user.municipality_id
+        form.school.data = user.school_id
+        form.active.data = user.active
+        form.email_confirmed.data = user.email_confirmed
+    status = 422 if form.is_submitted() else 200
+    if form.validate_on_submit():
+        try:
+            changed = services.update_user(
+                current_user,
+                user,
+                form.role.data,
+                form.municipality.data,
+                form.school.data,
+                form.active.data,
+                form.email_confirmed.data,
+            )
+        except services.AdminError as error:
+            target = getattr(form, error.field) if error.field else None
+            (target.errors if target else form.form_errors).append(str(error.message))
+        else:
+            flash(_("Saved.") if changed else _("Nothing has changed."), "success")
+            return redirect(url_for("admin.edit_user", user_id=user.id))
+    events = db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.object_type == "user", AuditEvent.object_id == str(user.id))
+        .order_by(AuditEvent.id.desc())
+        .limit(20)
+    ).all()
+    return render_template("admin/user_edit.html", form=form, user=user, events=events), status
+
+
+@bp.route("/registry", methods=["GET", "POST"])
+def registry():
+    """Import the register of municipalities and schools from a file."""
+    form = RegistryImportForm()
+    errors, summary, status = [], None, 200
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            summary = import_registry(upload.filename or "file", upload.read(), current_user)
+        except RegistryFileError as exc:
+            errors, status = exc.errors, 422
+    elif form.is_submitted():
+        status = 422
+    municipalities = db.session.execute(
+        select(Municipality, func.count(School.id))
+        .outerjoin(School)
+        .group_by(Municipality.id)
+        .order_by(Municipality.name)
+    ).all()
+    return (
+        render_template(
+            "admin/registry.html",
+            form=form,
+            errors=errors,
+            summary=summary,
+            municipalities=municipalities,
+        ),
+        status,
+    )
+
+
+@bp.route("/outbox")
+def outbox():
+    """List the e-mails in the outbox, newest first."""
+    status = request.args.get("status", "")
+    query = select(OutboxMessage).order_by(OutboxMessage.id.desc())
+    if status in set(MessageStatus):
+        query = query.where(OutboxMessage.status == status)
+    page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
+    return render_template("admin/outbox.html", page=page, status=status)
+
+
+@bp.route("/outbox/<int:message_id>")
+def outbox_message(message_id: int):
+    """Show one e-mail as it was written, links included."""
+    message = db.get_or_404(OutboxMessage, message_id)
+    return render_template("admin/outbox_message.html", message=message)
+
+
+@bp.route("/outbox/<int:message_id>/retry", methods=["POST"])
+def outbox_retry(message_id: int):
+    """Put an e-mail back at the head of the delivery queue."""
+    message = db.get_or_404(OutboxMessage, message_id)
+    retry_now(message)
+    flash(_("The letter will be sent on the next delivery pass."), "success")
+    return redirect(url_for("admin.outbox_message", message_id=message.id))
+
+
+@bp.route("/audit")
+def audit_log():
+    """List recorded administrative changes."""
+    page = db.paginate(
+        select(AuditEvent).order_by(AuditEvent.id.desc()), per_page=PAGE_SIZE, error_out=False
+    )
+    return render_template("admin/audit.html", page=page)

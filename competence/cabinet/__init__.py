@@ -1,0 +1,1 @@
+"""The personal cabinet: a user's diagnostics, results, development track and certificates."""

@@ -1,0 +1,90 @@
+"""Settings read from the environment, in one place."""
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    """Read a yes/no environment variable."""
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    """Read an integer environment variable."""
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def load_secret_key(instance_path: str) -> str:
+    """Return SECRET_KEY from the environment, else one generated once into the instance folder."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    # Create with owner-only permissions: the key signs sessions and e-mail tokens.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def from_environment(instance_path: str) -> dict:
+    """Build the configuration mapping for an app whose instance folder is `instance_path`."""
+    default_db = "sqlite:///" + str(Path(instance_path) / "competence.sqlite3")
+    database_url = os.environ.get("DATABASE_URL") or default_db
+    if database_url.startswith("postgres://"):
+        # Heroku-style URLs name the old dialect; SQLAlchemy 2 wants the driver spelled out.
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgres://")
+    elif database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
+
+    mail_server = os.environ.get("MAIL_SERVER", "")
+    return {
+        "SECRET_KEY": load_secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # The portal's public address, used in links inside e-mails and on certificates.
+        "PUBLIC_URL": os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "MAIL_SERVER": mail_server,
+        "MAIL_PORT": _int("MAIL_PORT", 25),
+        "MAIL_USE_TLS": _bool("MAIL_USE_TLS"),
+        "MAIL_USE_SSL": _bool("MAIL_USE_SSL"),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        "MAIL_DEFAULT_SENDER": os.environ.get(
+            "MAIL_DEFAULT_SENDER", "ХКИРО: платформа компетенций <noreply@khkiro.example>"
+        ),
+        "MAIL_TIMEOUT": _int("MAIL_TIMEOUT", 20),
+        "MAIL_MAX_ATTEMPTS": _int("MAIL_MAX_ATTEMPTS", 6),
+        # Outbox delivery is off when no SMTP server is configured: messages wait in the outbox.
+        "MAIL_DELIVERY_ENABLED": bool(mail_server),
+        # Flask-Mail would otherwise swallow messages in testing; the outbox decides instead.
+        "MAIL_SUPPRESS_SEND": False,
+        "REDIS_URL": os.environ.get("REDIS_URL", ""),
+        # "inline" runs background jobs in a thread of the web process; "rq" hands them to workers.
+        "JOBS_BACKEND": os.environ.get(
+            "JOBS_BACKEND", "rq" if os.environ.get("REDIS_URL") else "inline"
+        ),
+        "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE"),
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE"),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        # CSRF tokens live as long as the session, so a long form is not lost to a timeout.
+        "WTF_CSRF_TIME_LIMIT": None,
+        "BABEL_DEFAULT_LOCALE": "ru",
+        "BABEL_DEFAULT_TIMEZONE": os.environ.get("PORTAL_TIMEZONE", "Asia/Vladivostok"),
+        "LANGUAGES": ("ru", "en"),
+        "MAX_CONTENT_LENGTH": _int("MAX_UPLOAD_MB", 20) * 1024 * 1024,
+        "PASSWORD_RESET_MAX_AGE": 30 * 60,
+        "EMAIL_CONFIRM_MAX_AGE": 3 * 24 * 3600,
+        "ARGON2_MEMORY_KIB": _int("ARGON2_MEMORY_KIB", 19 * 1024),
+        "ARGON2_TIME_COST": _int("ARGON2_TIME_COST", 2),
+    }

@@ -1,0 +1,142 @@
+"""The demo region and accounts, and the development server that also delivers the outbox."""
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy import select
+from werkzeug.serving import run_simple
+
+from competence.accounts.models import Role, User
+from competence.accounts.passwords import hash_password
+from competence.database import utcnow
+from competence.extensions import db
+from competence.schools.models import Municipality, School
+from competence.schools.registry import import_registry
+
+REGION_FILE = Path(__file__).with_name("region.csv")
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    """A demo account; its credentials are printed and listed in the README."""
+
+    email: str
+    password: str
+    full_name: str
+    role: str
+    position: str
+    school_code: str | None = None
+    subjects: tuple[str, ...] = ()
+
+
+DEMO_ACCOUNTS = (
+    DemoAccount(
+        "teacher@demo.khkiro.ru",
+        "demo-teacher-2026",
+        "Иванова Мария Петровна",
+        Role.TEACHER,
+        "teacher",
+        "27-01-02",
+        ("mathematics", "informatics"),
+    ),
+    DemoAccount(
+        "director@demo.khkiro.ru",
+        "demo-director-2026",
+        "Соколов Андрей Викторович",
+        Role.DIRECTOR,
+        "director",
+        "27-01-02",
+    ),
+    DemoAccount(
+        "methodist@demo.khkiro.ru",
+        "demo-methodist-2026",
+        "Ким Елена Сергеевна",
+        Role.METHODIST,
+        "other",
+    ),
+    DemoAccount(
+        "coordinator@demo.khkiro.ru",
+        "demo-coordinator-2026",
+        "Петренко Ольга Николаевна",
+        Role.COORDINATOR,
+        "other",
+        "27-01-01",
+    ),
+    DemoAccount(
+        "admin@demo.khkiro.ru",
+        "demo-admin-2026",
+        "Администратор портала",
+        Role.ADMIN,
+        "other",
+    ),
+)
+
+
+def load_region() -> None:
+    """Create the demo municipalities and import the demo schools through the register import."""
+    with REGION_FILE.open(encoding="utf-8") as handle:
+        names = list(dict.fromkeys(row["municipality"] for row in csv.DictReader(handle)))
+    existing = set(db.session.scalars(select(Municipality.name)))
+    db.session.add_all(Municipality(name=name) for name in names if name not in existing)
+    db.session.commit()
+    import_registry(REGION_FILE.name, REGION_FILE.read_bytes())
+
+
+def load_accounts() -> list[DemoAccount]:
+    """Create the demo accounts that do not exist yet; return the ones created."""
+    created = []
+    for account in DEMO_ACCOUNTS:
+        if db.session.scalar(select(User.id).where(User.email == account.email)):
+            continue
+        school = (
+            db.session.scalar(select(School).where(School.code == account.school_code))
+            if account.school_code
+            else None
+        )
+        user = User(
+            email=account.email,
+            password_hash=hash_password(account.password),
+            full_name=account.full_name,
+            role=account.role,
+            position=account.position,
+            school=school if account.role != Role.COORDINATOR else None,
+            municipality=school.municipality if school else None,
+            email_confirmed_at=utcnow(),
+        )
+        user.subjects = account.subjects
+        db.session.add(user)
+        created.append(account)
+    db.session.commit()
+    return created
+
+
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo_command() -> None:
+    """Load the demo region and one demo account per role (safe to run again)."""
+    load_region()
+    load_accounts()
+    click.echo("Demo accounts (e-mail / password):")
+    for account in DEMO_ACCOUNTS:
+        click.echo(f"  {account.role:<12} {account.email:<28} {account.password}")
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True)
+@with_appcontext
+def serve_command(host: str, port: int) -> None:
+    """Run the development server with the outbox sender in the background."""
+    from competence.outbox.cli import start_background_sender
+
+    app = current_app._get_current_object()
+    start_background_sender(app)
+    if not app.config["MAIL_DELIVERY_ENABLED"]:
+        click.echo("MAIL_SERVER is not set: e-mails stay readable at /admin/outbox")
+    click.echo(f"The portal is at http://{host}:{port}/ (Ctrl+C stops it)")
+    # app.run() refuses to start from inside a `flask` command, so call Werkzeug directly.
+    run_simple(host, port, app, threaded=True, use_reloader=False)

@@ -1,0 +1,82 @@
+"""Error pages and JSON errors, in the user's language."""
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+TITLES = {
+    400: _l("The request cannot be processed"),
+    401: _l("Sign-in required"),
+    403: _l("Access denied"),
+    404: _l("Page not found"),
+    405: _l("This action is not allowed here"),
+    409: _l("Conflict"),
+    410: _l("The link is no longer valid"),
+    413: _l("The file is too large"),
+    422: _l("Please check the data"),
+    429: _l("Too many attempts"),
+    500: _l("Something went wrong on our side"),
+}
+
+MESSAGES = {
+    400: _l("The request contains invalid data."),
+    401: _l("Please sign in to continue."),
+    403: _l("You do not have permission to open this page."),
+    404: _l("The page does not exist or has been moved."),
+    405: _l("This address does not accept this kind of request."),
+    409: _l("The data has changed since the page was opened. Reload the page and try again."),
+    410: _l("The link has expired or has already been used."),
+    413: _l("The uploaded file exceeds the allowed size."),
+    422: _l("Some fields are filled in incorrectly."),
+    429: _l("Too many attempts in a short time. Please wait a minute and try again."),
+    500: _l("The error has been recorded. Please try again later."),
+}
+
+
+def wants_json() -> bool:
+    """Tell whether the client expects JSON rather than a page."""
+    if request.path.startswith("/api/") or request.is_json:
+        return True
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return (
+        best == "application/json"
+        and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
+
+
+def error_response(code: int, message: str | None = None):
+    """Render an error as a page or as JSON with the right status."""
+    title = TITLES.get(code, TITLES[500])
+    message = str(message or MESSAGES.get(code, MESSAGES[500]))
+    if wants_json():
+        return jsonify(error=message, status=code), code
+    return render_template("errors/error.html", code=code, title=title, message=message), code
+
+
+def init_app(app: Flask) -> None:
+    """Register the error handlers."""
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return error_response(
+            400,
+            _l(
+                "The form is out of date or was not sent from the portal's page. "
+                "Reload the page and send it again."
+            ),
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        # A message given to abort() by our code is for the user; Werkzeug's defaults are not.
+        custom = error.description if error.description != type(error).description else None
+        return error_response(error.code or 500, custom)
+
+    @app.errorhandler(InternalServerError)
+    def unexpected_error(error: InternalServerError):
+        # Flask has already logged the original exception; the session may be mid-transaction.
+        from competence.extensions import db
+
+        db.session.rollback()
+        return error_response(500)

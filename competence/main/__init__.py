@@ -1,0 +1,1 @@
+"""Public pages: the home page, the consent document, the language switch."""

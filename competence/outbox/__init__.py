@@ -1,0 +1,1 @@
+"""E-mail outbox: messages written with the event, delivered by a sender with retries."""

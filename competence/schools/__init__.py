@@ -1,0 +1,1 @@
+"""Municipalities, schools and the identification of ШНРО / ШНСУ."""

@@ -1,0 +1,114 @@
+"""Reading uploaded tables (CSV or XLSX) into header and rows, with spreadsheet row numbers."""
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from zipfile import BadZipFile
+
+XLSX_SIGNATURE = b"PK\x03\x04"
+
+
+class TableFormatError(Exception):
+    """The file is not a table we can read; the message is for the user (Russian)."""
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table: column names, and data rows with their numbers as a spreadsheet shows them."""
+
+    filename: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[int, tuple[str, ...]], ...]
+    header_row: int = 1
+
+    def column_letter(self, index: int) -> str:
+        """Return the spreadsheet letter of a 0-based column index (A, B, ..., AA)."""
+        letters = ""
+        index += 1
+        while index:
+            index, remainder = divmod(index - 1, 26)
+            letters = chr(65 + remainder) + letters
+        return letters
+
+
+def read_table(filename: str, data: bytes) -> Table:
+    """Read a CSV (UTF-8 or Windows-1251, `,` `;` or tab) or an XLSX file."""
+    name = Path(filename).name or "file"
+    if not data.strip():
+        raise TableFormatError(f"{name}: файл пуст")
+    suffix = Path(name).suffix.lower()
+    if suffix == ".xlsx" or data.startswith(XLSX_SIGNATURE):
+        header_row, header, rows = _read_xlsx(name, data)
+    elif suffix in (".csv", ".txt", ""):
+        header_row, header, rows = _read_csv(name, data)
+    else:
+        raise TableFormatError(f"{name}: поддерживаются только файлы CSV и XLSX")
+    return Table(name, header, rows, header_row)
+
+
+def _cell_text(value) -> str:
+    """Return a cell's value as the text a user typed."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _split(name: str, raw_rows) -> tuple[int, tuple[str, ...], tuple]:
+    """Separate the header from the data rows, keeping each row's number in the file."""
+    rows = [
+        (number, [_cell_text(value) for value in row])
+        for number, row in enumerate(raw_rows, start=1)
+    ]
+    rows = [(number, row) for number, row in rows if any(row)]
+    if not rows:
+        raise TableFormatError(f"{name}: в файле нет строки заголовков")
+    header = tuple(cell.strip().lower() for cell in rows[0][1])
+    while header and not header[-1]:
+        header = header[:-1]
+    data = tuple(
+        (number, tuple(row[: len(header)]) + ("",) * (len(header) - len(row)))
+        for number, row in rows[1:]
+    )
+    return rows[0][0], header, data
+
+
+def _read_csv(name: str, data: bytes):
+    """Read CSV text, guessing the encoding and the delimiter."""
+    for encoding in ("utf-8-sig", "cp1251"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise TableFormatError(f"{name}: не удалось прочитать кодировку (ожидается UTF-8)")
+    # The header line decides the delimiter; blank lines above it are skipped.
+    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = max((";", ",", "\t"), key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        return _split(name, list(reader))
+    except csv.Error as exc:
+        raise TableFormatError(f"{name}: файл CSV повреждён ({exc})") from None
+
+
+def _read_xlsx(name: str, data: bytes):
+    """Read the first worksheet of an XLSX workbook."""
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise TableFormatError(f"{name}: файл XLSX не удалось открыть ({exc})") from None
+    try:
+        sheet = workbook.worksheets[0]
+        return _split(name, sheet.iter_rows(values_only=True))
+    finally:
+        workbook.close()

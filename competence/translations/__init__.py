@@ -1,0 +1,1 @@
+"""Message catalogues of the interface (Russian by default, English available)."""

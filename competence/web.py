@@ -1,0 +1,88 @@
+"""Request hooks and template helpers shared by every page."""
+
+from flask import Flask, redirect, request, session, url_for
+from flask_babel import format_date, format_datetime
+from flask_login import current_user
+
+from competence.accounts import consent
+from competence.accounts.models import Role
+from competence.accounts.reference import (
+    LEADERSHIP_POSITIONS,
+    POSITIONS,
+    ROLE_LABELS,
+    SCHOOL_GROUP_LABELS,
+    SUBJECTS,
+)
+
+# Pages a signed-in user may open before accepting the current consent version.
+CONSENT_EXEMPT_ENDPOINTS = {
+    "static",
+    "accounts.logout",
+    "accounts.accept_consent",
+    "main.consent_document",
+    "main.set_locale",
+}
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "img-src 'self' data:",
+        "style-src 'self'",
+        "script-src 'self'",
+        "font-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def init_app(app: Flask) -> None:
+    """Register the hooks, filters and context shared by all blueprints."""
+
+    @app.before_request
+    def require_current_consent():
+        if not current_user.is_authenticated or request.endpoint in CONSENT_EXEMPT_ENDPOINTS:
+            return None
+        document = consent.current_document()
+        if document is None or session.get("consent_document_id") == document.id:
+            return None
+        if consent.has_accepted(current_user, document):
+            session["consent_document_id"] = document.id
+            return None
+        return redirect(url_for("accounts.accept_consent", next=request.full_path))
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
+
+    @app.context_processor
+    def portal_context():
+        return {
+            "Role": Role,
+            "LEADERSHIP_POSITIONS": LEADERSHIP_POSITIONS,
+            "role_labels": ROLE_LABELS,
+            "position_labels": POSITIONS,
+            "subject_labels": SUBJECTS,
+            "school_group_labels": SCHOOL_GROUP_LABELS,
+            "current_locale": _current_locale(),
+        }
+
+    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": (
+        format_datetime(value, fmt) if value else "—"
+    )
+    app.jinja_env.filters["date"] = lambda value, fmt="medium": (
+        format_date(value, fmt) if value else "—"
+    )
+
+
+def _current_locale() -> str:
+    """Return the locale code used for this request."""
+    from flask_babel import get_locale
+
+    return str(get_locale() or "ru")

@@ -1,0 +1,102 @@
+"""Editing the profile, changing the e-mail, and accepting a new consent version."""
+
+from sqlalchemy import func, select
+
+from competence.accounts import consent
+from competence.accounts.models import ConsentRecord, User
+from competence.extensions import db
+from competence.outbox.services import deliver_due
+from tests.factories import login, make_school, make_user, post_form
+from tests.smtp import link_in
+
+
+def profile_form(school, **overrides):
+    data = {
+        "full_name": "Тестова Анна Ивановна",
+        "email": "teacher@example.org",
+        "position": "deputy_director",
+        "subjects": ["russian", "literature"],
+        "municipality": str(school.municipality_id),
+        "school": str(school.id),
+    }
+    data.update(overrides)
+    return data
+
+
+def test_profile_changes_are_saved(client):
+    user = make_user()
+    other = make_school(code="t-009", name="МБОУ СОШ № 9", municipality="Ванинский район")
+    login(client)
+    response = post_form(client, "/profile", profile_form(other, full_name="Тестова-Ли Анна"))
+    assert response.status_code == 302
+    db.session.refresh(user)
+    assert user.full_name == "Тестова-Ли Анна"
+    assert user.position == "deputy_director"
+    assert user.subjects == ["literature", "russian"]
+    assert user.school_id == other.id and user.municipality_id == other.municipality_id
+
+
+def test_a_new_email_takes_effect_only_after_confirmation(mail_client, smtp):
+    user = make_user()
+    login(mail_client)
+    response = post_form(
+        mail_client, "/profile", profile_form(user.school, email="new.address@example.org")
+    )
+    assert response.status_code == 302
+    db.session.refresh(user)
+    assert user.email == "teacher@example.org"
+
+    deliver_due()
+    [letter] = smtp.wait_for(1)
+    assert letter["To"] == "new.address@example.org"
+    assert mail_client.get(link_in(letter)).status_code == 302
+    db.session.refresh(user)
+    assert user.email == "new.address@example.org"
+
+
+def test_an_email_of_another_account_is_refused(client):
+    user = make_user()
+    make_user(email="colleague@example.org")
+    login(client)
+    response = post_form(
+        client, "/profile", profile_form(user.school, email="colleague@example.org")
+    )
+    assert response.status_code == 409
+    db.session.refresh(user)
+    assert user.email == "teacher@example.org"
+    assert user.position == "teacher"  # nothing else was saved either
+
+
+def test_a_new_consent_version_must_be_accepted_before_going_on(client):
+    user = make_user()
+    login(client)
+    consent.publish("2.0", "Согласие на обработку персональных данных", "Новая редакция.")
+    db.session.commit()
+
+    blocked = client.get("/cabinet/")
+    assert blocked.status_code == 302
+    assert blocked.headers["Location"].startswith("/consent/accept")
+    page = client.get(blocked.headers["Location"]).get_data(as_text=True)
+    assert "версия 2.0" in page and "Новая редакция." in page
+
+    refused = post_form(client, "/consent/accept", {}, page="/consent/accept")
+    assert refused.status_code == 422
+
+    accepted = post_form(client, "/consent/accept?next=/cabinet/", {"consent": "y"})
+    assert accepted.headers["Location"] == "/cabinet/"
+    assert client.get("/cabinet/").status_code == 200
+    versions = db.session.scalars(
+        select(ConsentRecord).where(ConsentRecord.user_id == user.id)
+    ).all()
+    assert sorted(record.document.version for record in versions) == ["1.0", "2.0"]
+
+
+def test_the_consent_document_is_public(client):
+    page = client.get("/consent")
+    assert page.status_code == 200
+    assert "152-ФЗ" in page.get_data(as_text=True)
+
+
+def test_profile_needs_sign_in(client):
+    assert client.get("/profile").status_code == 302
+    assert db.session.scalar(select(func.count(User.id))) == 0

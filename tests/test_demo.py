@@ -1,0 +1,41 @@
+"""The demo region and accounts that the README's first command loads."""
+
+from sqlalchemy import func, select
+
+from competence.accounts.models import Role, User
+from competence.demo import DEMO_ACCOUNTS
+from competence.extensions import db
+from competence.schools.models import Municipality, School
+from tests.factories import login
+
+
+def test_seed_demo_loads_the_region_and_one_account_per_role(app, runner):
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    for account in DEMO_ACCOUNTS:
+        assert account.email in result.output and account.password in result.output
+    assert {account.role for account in DEMO_ACCOUNTS} == set(Role)
+    groups = set(db.session.scalars(select(School.school_group)))
+    assert groups == {"secondary", "basic"}
+    assert db.session.scalar(select(func.count(Municipality.id))) >= 19
+
+    again = runner.invoke(args=["seed-demo"])
+    assert again.exit_code == 0
+    assert db.session.scalar(select(func.count(User.id))) == len(DEMO_ACCOUNTS)
+
+
+def test_demo_accounts_sign_in_with_the_printed_passwords(app, runner):
+    runner.invoke(args=["seed-demo"])
+    for account in DEMO_ACCOUNTS:
+        client = app.test_client()
+        assert login(client, account.email, account.password).status_code == 302
+        # Demo accounts accept the consent on first use, like everybody else.
+        assert client.get("/cabinet/").status_code == 302
+
+
+def test_readme_lists_the_demo_credentials():
+    from pathlib import Path
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    for account in DEMO_ACCOUNTS:
+        assert account.email in readme and account.password in readme
