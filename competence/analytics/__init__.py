@@ -1,0 +1,1 @@
+"""Pure calculations (numpy and the standard library only): no Flask, no database."""
