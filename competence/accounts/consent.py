@@ -28,6 +28,14 @@ def has_accepted(user: User, document: ConsentDocument) -> bool:
     )
 
 
+def has_accepted_any(user: User) -> bool:
+    """Tell whether `user` has accepted some version of the consent."""
+    return (
+        db.session.scalar(select(ConsentRecord.id).where(ConsentRecord.user_id == user.id).limit(1))
+        is not None
+    )
+
+
 def record_acceptance(
     user: User, document: ConsentDocument, ip_address: str, user_agent: str
 ) -> ConsentRecord:

@@ -269,5 +269,8 @@ def accept_consent():
         session["consent_document_id"] = document.id
         return redirect(_safe_next(url_for("cabinet.index")))
     return render_template(
-        "accounts/accept_consent.html", form=form, document=document
+        "accounts/accept_consent.html",
+        form=form,
+        document=document,
+        first_time=not consent.has_accepted_any(current_user),
     ), _form_status(form)
