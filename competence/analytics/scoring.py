@@ -1,0 +1,359 @@
+"""Score attempts: item scores, competence scores, levels and deficits (docs/instrument-format.md).
+
+Answers of a batch of attempts are encoded into arrays per item type and scored with array
+operations; competence scores of the whole batch are one matrix product with the item weights.
+"""
+
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import partial
+from numbers import Integral, Real
+from typing import Any
+
+import numpy as np
+
+SINGLE_CHOICE = "single_choice"
+MULTIPLE_CHOICE = "multiple_choice"
+LIKERT = "likert"
+SITUATIONAL = "situational"
+NUMERIC = "numeric"
+MATCHING = "matching"
+ORDERING = "ordering"
+ITEM_TYPES = (SINGLE_CHOICE, MULTIPLE_CHOICE, LIKERT, SITUATIONAL, NUMERIC, MATCHING, ORDERING)
+
+# Decimal inputs are not exact in binary: 1.0 against answer 1.1 with tolerance 0.1 differs by
+# 0.10000000000000009. A numeric answer may exceed the tolerance by this share of the answer's
+# magnitude, and a score may fall short of a cut score or threshold by this many points.
+NUMERIC_SLACK = 1e-9
+SCORE_SLACK = 1e-9
+
+
+class InvalidAnswer(ValueError):
+    """An answer that does not fit its item: an unknown option, a wrong type, a bad index."""
+
+    def __init__(self, item_id: str, problem: str) -> None:
+        super().__init__(f"задание «{item_id}»: {problem}")
+        self.item_id = item_id
+
+
+@dataclass(frozen=True)
+class ItemKey:
+    """What scoring needs of an item; fields that do not apply to its type keep their defaults.
+
+    `credit` gives, per option in `options`: 1 or 0 for the correct options of choice items,
+    the weight for situational ones. `size` is the number of left entries of a matching item or
+    of elements of an ordering item; `choices` counts the right entries of a matching item, pairs
+    first, then distractors. `points` are the values of the Likert scale, ascending.
+    """
+
+    id: str
+    type: str
+    options: tuple[str, ...] = ()
+    credit: tuple[float, ...] = ()
+    all_or_nothing: bool = False
+    points: tuple[int, ...] = ()
+    reversed: bool = False
+    answer: float = 0.0
+    tolerance: float = 0.0
+    size: int = 0
+    choices: int = 0
+
+
+@dataclass(frozen=True)
+class ScoringKey:
+    """An instrument compiled for scoring.
+
+    `weights[i][c]` is the weight of item i for competence c (0 when not linked); `thresholds`
+    are deficit thresholds per competence; `cut_scores` are where `levels` begin, ascending from 0.
+    """
+
+    items: tuple[ItemKey, ...]
+    competences: tuple[str, ...]
+    weights: tuple[tuple[float, ...], ...]
+    thresholds: tuple[float, ...]
+    levels: tuple[str, ...]
+    cut_scores: tuple[float, ...]
+
+    def __post_init__(self) -> None:
+        unknown = {item.type for item in self.items} - set(ITEM_TYPES)
+        if unknown:
+            raise ValueError(f"unknown item types {sorted(unknown)}")
+        shape = (len(self.items), len(self.competences))
+        if np.shape(self.weights) != shape or len(self.thresholds) != shape[1]:
+            raise ValueError(f"weights must be items x competences {shape}, thresholds one each")
+        if not np.all(np.sum(self.weights, axis=0) > 0):
+            raise ValueError("every competence needs an item with a positive weight")
+        if len(self.cut_scores) != len(self.levels) or self.cut_scores[:1] != (0,):
+            raise ValueError("cut_scores must give one start per level, the first being 0")
+
+
+@dataclass(frozen=True)
+class CompetenceResult:
+    """Score (0..100), level and deficit of one competence; depth is 0 when it is no deficit."""
+
+    competence: str
+    score: float
+    level: str
+    deficit: bool
+    depth: float
+
+
+@dataclass(frozen=True)
+class AttemptResult:
+    """Scores of one attempt: per item (0..1, in key order), per competence, and in total."""
+
+    item_scores: tuple[float, ...]
+    competences: tuple[CompetenceResult, ...]
+    total: float
+
+
+@dataclass(frozen=True, eq=False)
+class BatchResult:
+    """Scores of many attempts as read-only arrays with one row per attempt.
+
+    `levels` holds indices into `key.levels`; the total of an attempt is the mean of its
+    competence scores.
+    """
+
+    key: ScoringKey
+    item_scores: np.ndarray
+    competence_scores: np.ndarray
+    levels: np.ndarray
+    deficits: np.ndarray
+    depths: np.ndarray
+    totals: np.ndarray
+
+    def attempt(self, index: int) -> AttemptResult:
+        """Return the result of one attempt of the batch."""
+        competences = tuple(
+            CompetenceResult(
+                competence,
+                float(self.competence_scores[index, c]),
+                self.key.levels[self.levels[index, c]],
+                bool(self.deficits[index, c]),
+                float(self.depths[index, c]),
+            )
+            for c, competence in enumerate(self.key.competences)
+        )
+        scores = tuple(float(score) for score in self.item_scores[index])
+        return AttemptResult(scores, competences, float(self.totals[index]))
+
+
+def score_attempt(key: ScoringKey, answers: Mapping[str, Any]) -> AttemptResult:
+    """Score one attempt given as item id -> answer."""
+    return score_attempts(key, [answers]).attempt(0)
+
+
+def score_attempts(key: ScoringKey, answers_list: Iterable[Mapping[str, Any]]) -> BatchResult:
+    """Score many attempts of one instrument at once."""
+    attempts = list(answers_list)
+    known = {item.id for item in key.items}
+    for answers in attempts:
+        if unknown := answers.keys() - known:
+            raise InvalidAnswer(str(next(iter(unknown))), "такого задания нет в инструменте")
+    item_scores = np.zeros((len(attempts), len(key.items)))
+    for item_type, scorer in _SCORERS.items():
+        columns = [i for i, item in enumerate(key.items) if item.type == item_type]
+        if columns:
+            items = [key.items[i] for i in columns]
+            item_scores[:, columns] = scorer(items, attempts)
+
+    weights = np.array(key.weights, dtype=float).reshape(len(key.items), len(key.competences))
+    competence_scores = item_scores @ weights / weights.sum(axis=0) * 100
+    cut_scores = np.array(key.cut_scores, dtype=float)
+    levels = np.searchsorted(cut_scores, competence_scores + SCORE_SLACK, side="right") - 1
+    thresholds = np.array(key.thresholds, dtype=float)
+    deficits = competence_scores < thresholds - SCORE_SLACK
+    depths = np.where(deficits, thresholds - competence_scores, 0.0)
+    totals = competence_scores.mean(axis=1)
+    arrays = (item_scores, competence_scores, levels, deficits, depths, totals)
+    for array in arrays:
+        array.flags.writeable = False
+    return BatchResult(key, *arrays)
+
+
+def _is_index(value: Any) -> bool:
+    # The exact-type test first: the abstract-class checks are slow over large batches.
+    return type(value) is int or (isinstance(value, Integral) and not isinstance(value, bool))
+
+
+def _are_indices(values: list) -> bool:
+    return set(map(type, values)) <= {int} or all(map(_is_index, values))
+
+
+def _is_list(value: Any) -> bool:
+    return type(value) is list or (isinstance(value, Sequence) and not isinstance(value, str))
+
+
+def _cells(
+    attempts: list[Mapping[str, Any]],
+    items: Sequence[ItemKey],
+    encoders: list[Callable[[Any], Any]],
+    empty: Any,
+) -> list[list[Any]]:
+    """Encode the answers to the items, attempt by attempt, with `empty` for unanswered ones."""
+    columns = [(item.id, encode) for item, encode in zip(items, encoders, strict=True)]
+    return [
+        [
+            empty if (answer := answers.get(item_id)) is None else encode(answer)
+            for item_id, encode in columns
+        ]
+        for answers in attempts
+    ]
+
+
+def _option_index(item: ItemKey, index: Mapping[str, int], answer: Any) -> int:
+    try:
+        return index[answer]  # option ids are texts, so only a text can be found
+    except (KeyError, TypeError):
+        raise InvalidAnswer(
+            item.id, f"ожидается идентификатор варианта, получено {answer!r}"
+        ) from None
+
+
+def _option_indices(item: ItemKey) -> dict[str, int]:
+    return {option: k for k, option in enumerate(item.options)}
+
+
+def _score_choice(items: Sequence[ItemKey], attempts: list[Mapping[str, Any]]) -> np.ndarray:
+    """Score single choice and situational items: the credit of the chosen option."""
+    width = max(len(item.options) for item in items)
+    # The extra last column holds 0 for unanswered items, which are encoded as index -1.
+    credit = np.zeros((len(items), width + 1))
+    for row, item in enumerate(items):
+        credit[row, : len(item.options)] = item.credit
+    encoders = [partial(_option_index, item, _option_indices(item)) for item in items]
+    chosen = np.array(_cells(attempts, items, encoders, -1), dtype=np.intp).reshape(
+        len(attempts), len(items)
+    )
+    return credit[np.arange(len(items)), chosen]
+
+
+def _chosen_options(item: ItemKey, index: Mapping[str, int], width: int, answer: Any) -> list:
+    if not _is_list(answer):
+        raise InvalidAnswer(item.id, f"ожидается список вариантов, получено {answer!r}")
+    chosen = [False] * width
+    for option in answer:
+        position = _option_index(item, index, option)
+        if chosen[position]:
+            raise InvalidAnswer(item.id, f"вариант «{option}» выбран дважды")
+        chosen[position] = True
+    return chosen
+
+
+def _score_multiple(items: Sequence[ItemKey], attempts: list[Mapping[str, Any]]) -> np.ndarray:
+    width = max(len(item.options) for item in items)
+    correct = np.zeros((len(items), width), dtype=bool)
+    for row, item in enumerate(items):
+        correct[row, : len(item.options)] = np.array(item.credit) > 0
+    encoders = [partial(_chosen_options, item, _option_indices(item), width) for item in items]
+    chosen = np.array(_cells(attempts, items, encoders, [False] * width), dtype=bool)
+    chosen = chosen.reshape(len(attempts), len(items), width)
+    hits = (chosen & correct).sum(axis=2)
+    misses = (chosen & ~correct).sum(axis=2)
+    partial_credit = np.maximum(0.0, (hits - misses) / correct.sum(axis=1))
+    exact = (chosen == correct).all(axis=2)
+    all_or_nothing = np.array([item.all_or_nothing for item in items])
+    return np.where(all_or_nothing, exact.astype(float), partial_credit)
+
+
+def _likert_value(item: ItemKey, answer: Any) -> int:
+    # Points are consecutive, so the first and the last bound them.
+    if not _is_index(answer) or not item.points[0] <= answer <= item.points[-1]:
+        expected = f"одно из значений {list(item.points)}"
+        raise InvalidAnswer(item.id, f"ожидается {expected}, получено {answer!r}")
+    return answer
+
+
+def _score_likert(items: Sequence[ItemKey], attempts: list[Mapping[str, Any]]) -> np.ndarray:
+    encoders = [partial(_likert_value, item) for item in items]
+    values = np.array(_cells(attempts, items, encoders, np.nan), dtype=float).reshape(
+        len(attempts), len(items)
+    )
+    low = np.array([item.points[0] for item in items], dtype=float)
+    high = np.array([item.points[-1] for item in items], dtype=float)
+    share = (values - low) / (high - low)
+    share = np.where([item.reversed for item in items], 1.0 - share, share)
+    return np.nan_to_num(share, nan=0.0)
+
+
+def _number(item: ItemKey, answer: Any) -> float:
+    is_number = type(answer) in (float, int) or (
+        isinstance(answer, Real) and not isinstance(answer, bool)
+    )
+    if not is_number or not math.isfinite(answer):
+        raise InvalidAnswer(item.id, f"ожидается число, получено {answer!r}")
+    return answer
+
+
+def _score_numeric(items: Sequence[ItemKey], attempts: list[Mapping[str, Any]]) -> np.ndarray:
+    encoders = [partial(_number, item) for item in items]
+    given = np.array(_cells(attempts, items, encoders, np.nan), dtype=float).reshape(
+        len(attempts), len(items)
+    )
+    answer = np.array([item.answer for item in items])
+    tolerance = np.array([item.tolerance for item in items])
+    allowed = tolerance + NUMERIC_SLACK * np.maximum(1.0, np.abs(answer))
+    # NaN (unanswered) compares false and scores 0.
+    return (np.abs(given - answer) <= allowed).astype(float)
+
+
+def _positions(item: ItemKey, answer: Any) -> list:
+    if not _is_list(answer) or len(answer) != item.size:
+        expected = f"список из {item.size} позиций"
+        raise InvalidAnswer(item.id, f"ожидается {expected}, получено {answer!r}")
+    return list(answer)
+
+
+def _matches(item: ItemKey, width: int, answer: Any) -> list[int]:
+    # -1 marks a left entry left unmatched and pads items with fewer left entries.
+    picks = [-1 if right is None else right for right in _positions(item, answer)]
+    if not _are_indices(picks) or not -1 <= min(picks) <= max(picks) < item.choices:
+        expected = f"номера правых частей от 0 до {item.choices - 1} или None"
+        raise InvalidAnswer(item.id, f"ожидаются {expected}, получено {answer!r}")
+    return picks + [-1] * (width - item.size)
+
+
+def _score_matching(items: Sequence[ItemKey], attempts: list[Mapping[str, Any]]) -> np.ndarray:
+    width = max(item.size for item in items)
+    encoders = [partial(_matches, item, width) for item in items]
+    picks = np.array(_cells(attempts, items, encoders, [-1] * width), dtype=np.intp)
+    matched = (picks.reshape(len(attempts), len(items), width) == np.arange(width)).sum(axis=2)
+    return matched / np.array([item.size for item in items])
+
+
+def _order(item: ItemKey, width: int, answer: Any) -> list[int]:
+    order = _positions(item, answer)
+    if not _are_indices(order) or sorted(order) != list(range(item.size)):
+        expected = f"номера элементов от 0 до {item.size - 1}, каждый по разу"
+        raise InvalidAnswer(item.id, f"ожидается {expected}, получено {answer!r}")
+    return order + [0] * (width - item.size)
+
+
+def _score_ordering(items: Sequence[ItemKey], attempts: list[Mapping[str, Any]]) -> np.ndarray:
+    width = max(item.size for item in items)
+    encoders = [partial(_order, item, width) for item in items]
+    # An unanswered item is a row of -1, which no answer has.
+    placed = np.array(_cells(attempts, items, encoders, [-1] * width), dtype=np.intp)
+    placed = placed.reshape(len(attempts), len(items), width)
+    sizes = np.array([item.size for item in items])
+    # Pairs of positions p < q counted for each item: both within its size.
+    position = np.arange(width)
+    pairs = (position[:, None] < position[None, :]) & (
+        position[None, None, :] < sizes[:, None, None]
+    )
+    concordant = placed[..., :, None] < placed[..., None, :]
+    share = (concordant & pairs).sum(axis=(2, 3)) / (sizes * (sizes - 1) / 2)
+    return np.where(placed[..., 0] >= 0, share, 0.0)
+
+
+_SCORERS = {
+    SINGLE_CHOICE: _score_choice,
+    SITUATIONAL: _score_choice,
+    MULTIPLE_CHOICE: _score_multiple,
+    LIKERT: _score_likert,
+    NUMERIC: _score_numeric,
+    MATCHING: _score_matching,
+    ORDERING: _score_ordering,
+}

@@ -1,0 +1,1 @@
+"""Diagnostic instruments: the YAML format, validation, versions, authoring by methodists."""
