@@ -1,5 +1,7 @@
 """Request hooks and template helpers shared by every page."""
 
+import re
+
 from flask import Flask, redirect, request, session, url_for
 from flask_babel import format_date, format_datetime
 from flask_login import current_user
@@ -73,12 +75,27 @@ def init_app(app: Flask) -> None:
             "current_locale": _current_locale(),
         }
 
+    app.jinja_env.filters["paragraphs"] = paragraphs
+    app.jinja_env.filters["number_input"] = number_input
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": (
         format_datetime(value, fmt) if value else "—"
     )
     app.jinja_env.filters["date"] = lambda value, fmt="medium": (
         format_date(value, fmt) if value else "—"
     )
+
+
+def paragraphs(text: str | None) -> list[str]:
+    """Split a text into paragraphs at blank lines; single line breaks are soft wraps."""
+    blocks = re.split(r"\n\s*\n", (text or "").strip())
+    return [" ".join(block.split()) for block in blocks if block.strip()]
+
+
+def number_input(value) -> str:
+    """Write a number as a Russian user types it: a decimal comma, no trailing zeros."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).replace(".", ",")
 
 
 def _current_locale() -> str:

@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 from competence.accounts.models import Role, User
 from competence.demo import DEMO_ACCOUNTS
 from competence.extensions import db
+from competence.instruments.library import latest_published_versions
 from competence.schools.models import Municipality, School
 from tests.factories import login
 
@@ -18,6 +19,14 @@ def test_seed_demo_loads_the_region_and_one_account_per_role(app, runner):
     groups = set(db.session.scalars(select(School.school_group)))
     assert groups == {"secondary", "basic"}
     assert db.session.scalar(select(func.count(Municipality.id))) >= 19
+    instruments = latest_published_versions("instrument")
+    assert sorted(v.document.key for v in instruments) == [
+        "management-director",
+        "mathematics-teacher",
+        "methodical-teacher",
+        "russian-teacher",
+        "soft-skills",
+    ]
 
     again = runner.invoke(args=["seed-demo"])
     assert again.exit_code == 0

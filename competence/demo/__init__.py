@@ -14,6 +14,8 @@ from competence.accounts.models import Role, User
 from competence.accounts.passwords import hash_password
 from competence.database import utcnow
 from competence.extensions import db
+from competence.instruments.cli import DEFAULT_PATH as INSTRUMENTS_DIR
+from competence.instruments.services import load_tree
 from competence.schools.models import Municipality, School
 from competence.schools.registry import import_registry
 
@@ -117,9 +119,11 @@ def load_accounts() -> list[DemoAccount]:
 @click.command("seed-demo")
 @with_appcontext
 def seed_demo_command() -> None:
-    """Load the demo region and one demo account per role (safe to run again)."""
+    """Load the demo region, the shipped instruments and a demo account per role (repeatable)."""
     load_region()
     load_accounts()
+    report = load_tree(INSTRUMENTS_DIR)
+    click.echo(f"Instruments: {len(report.published)} published, {len(report.unchanged)} unchanged")
     click.echo("Demo accounts (e-mail / password):")
     for account in DEMO_ACCOUNTS:
         click.echo(f"  {account.role:<12} {account.email:<28} {account.password}")

@@ -80,13 +80,13 @@ def _styled(value: object, key: str | None = None, in_list: bool = False) -> obj
         return _FlowList(styled) if key in _FLOW_LISTS and _fits_one_line(value) else styled
     if not isinstance(value, str):
         return value
-    # A trailing newline gives plain `|` and `>` headers; reading strips it again. Texts whose lines
-    # are short are written line by line; others are folded, which wraps them at the line width.
-    lines = value.split("\n")
-    if len(lines) == 1 and len(value) <= _LONG_TEXT:
-        return value
-    if all(len(line) <= _WRAP_COLUMN for line in lines):
+    # A trailing newline gives plain `|` and `>` headers; reading strips it again. Texts with line
+    # breaks keep them literally (folding would double every break); one long line is folded,
+    # which wraps it at the line width.
+    if "\n" in value:
         return _Literal(value + "\n")
+    if len(value) <= _LONG_TEXT:
+        return value
     return _Folded(value + "\n")
 
 

@@ -41,7 +41,9 @@ def update() -> None:
     for locale in LOCALES:
         if not (HERE / locale / "LC_MESSAGES" / "messages.po").exists():
             _pybabel("init", "-i", str(TEMPLATE), "-d", str(HERE), "-l", locale)
-    _pybabel("update", "-i", str(TEMPLATE), "-d", str(HERE), "--no-fuzzy-matching")
+    _pybabel(
+        "update", "-i", str(TEMPLATE), "-d", str(HERE), "--no-fuzzy-matching", "--ignore-obsolete"
+    )
 
 
 @translations_cli.command("compile")

@@ -36,3 +36,8 @@
     });
   });
 })();
+
+// A preview looks like the real thing but never sends anything.
+document.querySelectorAll("form.preview-form").forEach(function (form) {
+  form.addEventListener("submit", function (event) { event.preventDefault(); });
+});

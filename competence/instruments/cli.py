@@ -1,0 +1,78 @@
+"""`flask instruments ...`: validate, load and export the instrument files."""
+
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+from competence.extensions import db
+from competence.instruments import services
+from competence.instruments.models import ContentDocument, ContentVersion, VersionStatus
+from competence.instruments.validation import validate_tree
+
+DEFAULT_PATH = Path(__file__).resolve().parent.parent.parent / "instruments"
+
+instruments_cli = AppGroup("instruments", help="Diagnostic instruments, frameworks and scales.")
+
+
+@instruments_cli.command("validate")
+@click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
+def validate_command(path: Path | None) -> None:
+    """Check YAML files (default: instruments/) and list every error with file and line."""
+    root = path or DEFAULT_PATH
+    # A single file may refer to frameworks and scales that are elsewhere in the tree.
+    references = () if root.is_dir() else validate_tree(root.parent).objects
+    result = validate_tree(root, references=references)
+    for error in result.errors:
+        click.echo(str(error), err=True)
+    if result.errors:
+        raise click.ClickException(f"{len(result.errors)} error(s) in {root}")
+    click.echo(f"{len(result.objects)} object(s) in {root}: no errors")
+
+
+@instruments_cli.command("load")
+@click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
+def load_command(path: Path | None) -> None:
+    """Publish what changed in the YAML files (default: instruments/); nothing on any error."""
+    root = path or DEFAULT_PATH
+    try:
+        report = services.load_tree(root)
+    except services.ContentErrors as exc:
+        for error in exc.errors:
+            click.echo(str(error), err=True)
+        raise click.ClickException(f"nothing loaded: {len(exc.errors)} error(s)") from None
+    for version in report.published:
+        click.echo(f"published {version.document.kind} {version.document.key} v{version.number}")
+    click.echo(f"{len(report.published)} published, {len(report.unchanged)} unchanged")
+
+
+@instruments_cli.command("export")
+@click.argument("key")
+@click.option(
+    "--kind", default="instrument", type=click.Choice(["instrument", "framework", "scale"])
+)
+@click.option("--version", "number", type=int, help="Version number (default: the newest).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
+def export_command(key: str, kind: str, number: int | None, output: Path | None) -> None:
+    """Write a published version as YAML."""
+    query = (
+        db.select(ContentVersion)
+        .join(ContentDocument)
+        .where(
+            ContentDocument.kind == kind,
+            ContentDocument.key == key,
+            ContentVersion.status == VersionStatus.PUBLISHED,
+        )
+        .order_by(ContentVersion.number.desc())
+    )
+    if number is not None:
+        query = query.where(ContentVersion.number == number)
+    version = db.session.scalars(query).first()
+    if version is None:
+        raise click.ClickException(f"no published {kind} {key}" + (f" v{number}" if number else ""))
+    text = services.export_yaml(version)
+    if output:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"{kind} {key} v{version.number} written to {output}")
+    else:
+        click.echo(text, nl=False)

@@ -1,0 +1,224 @@
+"""Forms of the methodist's editor: instrument settings, items, frameworks, import."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    FieldList,
+    FloatField,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+
+from competence.accounts.forms import MultiCheckboxField
+from competence.accounts.reference import POSITIONS, SUBJECTS
+
+REQUIRED = _l("This field is required.")
+IDENTIFIER = Regexp(
+    r"^[a-z][a-z0-9-]*$",
+    message=_l("Latin lower-case letters, digits and hyphens, starting with a letter."),
+)
+
+ITEM_TYPES = {
+    "single_choice": _l("Single choice"),
+    "multiple_choice": _l("Multiple choice"),
+    "situational": _l("Situational judgement"),
+    "likert": _l("Self-assessment statement (Likert)"),
+    "numeric": _l("Numeric answer"),
+    "matching": _l("Matching"),
+    "ordering": _l("Ordering"),
+}
+
+
+class CommaFloatField(FloatField):
+    """A number field that also accepts a decimal comma, as Russian users type it."""
+
+    def process_formdata(self, valuelist):
+        """Replace a decimal comma before parsing."""
+        if valuelist:
+            valuelist = [str(valuelist[0]).replace(",", ".").strip()]
+        super().process_formdata(valuelist)
+
+
+class NewDocumentForm(FlaskForm):
+    """Create an instrument or a framework."""
+
+    key = StringField(
+        _l("Identifier"),
+        validators=[DataRequired(REQUIRED), Length(max=64), IDENTIFIER],
+        description=_l("Used in file names and links, e.g. history-teacher. It cannot change."),
+    )
+    title = StringField(_l("Title"), validators=[DataRequired(REQUIRED), Length(max=300)])
+    parent = SelectField(_l("Framework"), validators=[DataRequired(REQUIRED)])
+    submit = SubmitField(_l("Create a draft"))
+
+
+class ThresholdForm(Form):
+    """A per-competence threshold or a level's cut score (blank = the default)."""
+
+    key = HiddenField()
+    value = CommaFloatField(validators=[Optional(), NumberRange(0, 100)])
+
+
+class SettingsForm(FlaskForm):
+    """The instrument as a whole: title, audience, rules, levels, thresholds, competences."""
+
+    title = StringField(_l("Title"), validators=[DataRequired(REQUIRED), Length(max=300)])
+    description = TextAreaField(
+        _l("Description for the teacher"),
+        validators=[DataRequired(REQUIRED)],
+        render_kw={"rows": 5},
+        description=_l("A blank line starts a new paragraph."),
+    )
+    positions = MultiCheckboxField(
+        _l("Positions it is offered to"), choices=list(POSITIONS.items())
+    )
+    subjects = MultiCheckboxField(
+        _l("Only teachers of these subjects (none = any subject)"), choices=list(SUBJECTS.items())
+    )
+    time_limit_minutes = IntegerField(
+        _l("Time limit, minutes"), validators=[DataRequired(REQUIRED), NumberRange(5, 240)]
+    )
+    cooldown_days = IntegerField(
+        _l("Days before a retake"), validators=[Optional(), NumberRange(0, 365)], default=0
+    )
+    attempts_per_year = IntegerField(
+        _l("Attempts per year"), validators=[DataRequired(REQUIRED), NumberRange(1, 12)]
+    )
+    deficit_threshold = CommaFloatField(
+        _l("Deficit threshold, %"),
+        validators=[DataRequired(REQUIRED), NumberRange(0, 100)],
+        description=_l("A competence scored below it is a deficit."),
+    )
+    competences = MultiCheckboxField(_l("Competences it measures"), choices=[])
+    cut_scores = FieldList(FormField(ThresholdForm))
+    thresholds = FieldList(FormField(ThresholdForm))
+    submit = SubmitField(_l("Save"))
+
+
+class OptionForm(Form):
+    """An answer option: text, whether it is correct, or its weight (situational)."""
+
+    # Not "id": a FormField row has an `id` attribute of its own.
+    option_id = HiddenField(validators=[Optional(), Length(max=64)])
+    text = TextAreaField(render_kw={"rows": 2})
+    correct = BooleanField(_l("correct"))
+    weight = CommaFloatField(validators=[Optional(), NumberRange(0, 1)])
+
+
+class WeightForm(Form):
+    """The weight of an item for one competence (blank = not linked)."""
+
+    competence = HiddenField()
+    weight = CommaFloatField(validators=[Optional(), NumberRange(0, 1)])
+
+
+class PairForm(Form):
+    """A left and right text of a matching item."""
+
+    left = TextAreaField(render_kw={"rows": 2})
+    right = TextAreaField(render_kw={"rows": 2})
+
+
+class ItemForm(FlaskForm):
+    """One item of an instrument; the fields used depend on its type."""
+
+    id = StringField(
+        _l("Item identifier"), validators=[DataRequired(REQUIRED), Length(max=64), IDENTIFIER]
+    )
+    type = HiddenField()
+    stem = TextAreaField(
+        _l("Question or statement"), validators=[DataRequired(REQUIRED)], render_kw={"rows": 5}
+    )
+    comment = TextAreaField(
+        _l("Methodist's note on the key (never shown to teachers)"), render_kw={"rows": 2}
+    )
+    weights = FieldList(FormField(WeightForm))
+    options = FieldList(FormField(OptionForm))
+    scoring = SelectField(
+        _l("Scoring"),
+        choices=[
+            ("partial", _l("Partial credit: (correct chosen − wrong chosen) / correct")),
+            ("all_or_nothing", _l("All or nothing")),
+        ],
+        validate_choice=False,
+    )
+    # Checked by the instrument validation, which knows the published scales.
+    scale = SelectField(_l("Answer scale"), choices=[], validate_choice=False)
+    reversed = BooleanField(_l("Reversed statement (agreement means a lower score)"))
+    answer = CommaFloatField(_l("Correct answer"), validators=[Optional()])
+    tolerance = CommaFloatField(
+        _l("Tolerance (±)"), validators=[Optional(), NumberRange(min=0)], default=0
+    )
+    unit = StringField(_l("Unit (optional)"), validators=[Optional(), Length(max=40)])
+    pairs = FieldList(FormField(PairForm))
+    distractors = TextAreaField(
+        _l("Extra right-hand entries that match nothing, one per line"), render_kw={"rows": 3}
+    )
+    sequence = TextAreaField(
+        _l("Elements in the correct order, one per line"), render_kw={"rows": 6}
+    )
+    save = SubmitField(_l("Save the item"))
+    add_option = SubmitField(_l("Add an option"))
+    add_pair = SubmitField(_l("Add a pair"))
+
+
+class AreaForm(FlaskForm):
+    """An area of a framework."""
+
+    id = StringField(
+        _l("Identifier"), validators=[DataRequired(REQUIRED), Length(max=64), IDENTIFIER]
+    )
+    title = StringField(_l("Title"), validators=[DataRequired(REQUIRED), Length(max=300)])
+    submit = SubmitField(_l("Add the area"))
+
+
+class FrameworkForm(FlaskForm):
+    """The framework as a whole."""
+
+    title = StringField(_l("Title"), validators=[DataRequired(REQUIRED), Length(max=300)])
+    submit = SubmitField(_l("Save"))
+
+
+class DescriptorForm(Form):
+    """What a competence looks like at one level."""
+
+    level = HiddenField()
+    text = TextAreaField(render_kw={"rows": 2})
+
+
+class CompetenceForm(FlaskForm):
+    """A competence of a framework with its level descriptors."""
+
+    area = SelectField(_l("Area"), validators=[DataRequired(REQUIRED)])
+    id = StringField(
+        _l("Identifier"), validators=[DataRequired(REQUIRED), Length(max=64), IDENTIFIER]
+    )
+    title = StringField(_l("Title"), validators=[DataRequired(REQUIRED), Length(max=300)])
+    description = TextAreaField(
+        _l("Description"), validators=[DataRequired(REQUIRED)], render_kw={"rows": 3}
+    )
+    descriptors = FieldList(FormField(DescriptorForm))
+    submit = SubmitField(_l("Save the competence"))
+
+
+class ImportForm(FlaskForm):
+    """A YAML file or pasted YAML text to become a draft."""
+
+    file = FileField(_l("YAML file"))
+    text = TextAreaField(_l("or YAML text"), render_kw={"rows": 12, "spellcheck": "false"})
+    submit = SubmitField(_l("Import as a draft"))
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes something (CSRF-protected)."""
+
+    submit = SubmitField()
