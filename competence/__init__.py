@@ -101,6 +101,7 @@ def _register_blueprints(app: Flask) -> None:
     from competence.accounts.views import bp as accounts_bp
     from competence.admin.views import bp as admin_bp
     from competence.cabinet.views import bp as cabinet_bp
+    from competence.diagnostics.views import bp as diagnostics_bp
     from competence.instruments.views import bp as instruments_bp
     from competence.main.views import bp as main_bp
 
@@ -109,12 +110,14 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(cabinet_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(instruments_bp)
+    app.register_blueprint(diagnostics_bp)
 
 
 def _register_cli(app: Flask) -> None:
     """Attach the command groups: `flask mail`, `flask accounts`, `flask schools`, ..."""
     from competence.accounts.cli import accounts_cli
     from competence.demo import seed_demo_command, serve_command
+    from competence.diagnostics.cli import diagnostics_cli
     from competence.instruments.cli import instruments_cli
     from competence.outbox.cli import mail_cli
     from competence.schools.cli import schools_cli
@@ -123,6 +126,7 @@ def _register_cli(app: Flask) -> None:
     for command in (
         mail_cli,
         accounts_cli,
+        diagnostics_cli,
         instruments_cli,
         schools_cli,
         translations_cli,

@@ -3,6 +3,9 @@
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
+from competence.diagnostics import services as diagnostics
+from competence.forms import ConfirmForm
+
 bp = Blueprint("cabinet", __name__, url_prefix="/cabinet")
 
 
@@ -10,4 +13,10 @@ bp = Blueprint("cabinet", __name__, url_prefix="/cabinet")
 @login_required
 def index():
     """Show the user's cabinet with its sections."""
-    return render_template("cabinet/index.html", user=current_user)
+    return render_template(
+        "cabinet/index.html",
+        user=current_user,
+        offers=diagnostics.offers_for(current_user),
+        history=diagnostics.history(current_user),
+        confirm=ConfirmForm(),
+    )

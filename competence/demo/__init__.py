@@ -12,10 +12,13 @@ from werkzeug.serving import run_simple
 
 from competence.accounts.models import Role, User
 from competence.accounts.passwords import hash_password
+from competence.background import start_housekeeping
 from competence.database import utcnow
+from competence.diagnostics.services import close_expired
 from competence.extensions import db
 from competence.instruments.cli import DEFAULT_PATH as INSTRUMENTS_DIR
 from competence.instruments.services import load_tree
+from competence.outbox.services import deliver_due
 from competence.schools.models import Municipality, School
 from competence.schools.registry import import_registry
 
@@ -134,11 +137,9 @@ def seed_demo_command() -> None:
 @click.option("--port", default=5000, show_default=True)
 @with_appcontext
 def serve_command(host: str, port: int) -> None:
-    """Run the development server with the outbox sender in the background."""
-    from competence.outbox.cli import start_background_sender
-
+    """Run the development server; a background thread delivers e-mail and closes attempts."""
     app = current_app._get_current_object()
-    start_background_sender(app)
+    start_housekeeping(app, (deliver_due, close_expired))
     if not app.config["MAIL_DELIVERY_ENABLED"]:
         click.echo("MAIL_SERVER is not set: e-mails stay readable at /admin/outbox")
     click.echo(f"The portal is at http://{host}:{port}/ (Ctrl+C stops it)")

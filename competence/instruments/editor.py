@@ -5,12 +5,12 @@ import copy
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from competence.forms import ConfirmForm
 from competence.instruments import editing, services, spec
 from competence.instruments.forms import (
     ITEM_TYPES,
     AreaForm,
     CompetenceForm,
-    ConfirmForm,
     FrameworkForm,
     ItemForm,
     SettingsForm,

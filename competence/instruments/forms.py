@@ -216,9 +216,3 @@ class ImportForm(FlaskForm):
     file = FileField(_l("YAML file"))
     text = TextAreaField(_l("or YAML text"), render_kw={"rows": 12, "spellcheck": "false"})
     submit = SubmitField(_l("Import as a draft"))
-
-
-class ConfirmForm(FlaskForm):
-    """A button that changes something (CSRF-protected)."""
-
-    submit = SubmitField()

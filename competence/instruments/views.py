@@ -10,8 +10,9 @@ from sqlalchemy import select
 from competence.accounts.access import role_required
 from competence.accounts.models import Role
 from competence.extensions import db
+from competence.forms import ConfirmForm
 from competence.instruments import services, spec
-from competence.instruments.forms import ConfirmForm, ImportForm, NewDocumentForm
+from competence.instruments.forms import ImportForm, NewDocumentForm
 from competence.instruments.library import compiled, latest_published_versions
 from competence.instruments.models import ContentDocument, ContentKind, ContentVersion
 from competence.instruments.presentation import canonical_layout, item_views, shuffled_layout

@@ -1,0 +1,1 @@
+"""Taking diagnostics: attempts, autosave, the time limit, scoring, deficit profiles, growth."""

@@ -1,0 +1,120 @@
+"""Charts of profiles and growth as SVG drawn on the server (pages, e-mails and PDFs alike).
+
+Each competence takes a row: its title above, a 0-100 bar below with the deficit threshold
+marked. Titles above the bars keep long Russian names readable at any width.
+"""
+
+from xml.sax.saxutils import escape
+
+WIDTH = 640
+LEFT = 4
+BAR_WIDTH = WIDTH - LEFT - 56
+TITLE_HEIGHT = 18
+BAR_HEIGHT = 14
+ROW_GAP = 12
+FONT = "PT Sans, DejaVu Sans, Arial, sans-serif"
+COLORS = {
+    "ok": "#0f7f86",
+    "deficit": "#c2410c",
+    "track": "#e6eef1",
+    "threshold": "#1f2937",
+    "first": "#b8c7cf",
+    "previous": "#7fa3b3",
+}
+MAX_TITLE = 78
+
+
+def _title(text: str) -> str:
+    """Shorten a very long title for the chart (the table beside it has it in full)."""
+    return text if len(text) <= MAX_TITLE else text[: MAX_TITLE - 1].rstrip() + "…"
+
+
+def _x(score: float) -> float:
+    """Return the x coordinate of a score."""
+    return LEFT + BAR_WIDTH * max(0.0, min(100.0, score)) / 100
+
+
+def _svg(height: float, label: str, body: list[str]) -> str:
+    """Wrap chart elements in a responsive, labelled SVG element."""
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height:.0f}" '
+        f'width="100%" role="img" aria-label="{escape(label, {chr(34): "&quot;"})}" '
+        f'font-family="{FONT}" font-size="12">'
+        f"<title>{escape(label)}</title>" + "".join(body) + "</svg>"
+    )
+
+
+def _threshold_mark(y: float, height: float, threshold: float) -> str:
+    """Return the tick that marks a deficit threshold across a bar."""
+    x = _x(threshold)
+    return (
+        f'<line x1="{x:.1f}" y1="{y - 3:.1f}" x2="{x:.1f}" y2="{y + height + 3:.1f}" '
+        f'stroke="{COLORS["threshold"]}" stroke-width="2"/>'
+    )
+
+
+def profile_chart(rows, label: str) -> str:
+    """Draw competence scores (rows with title, score, threshold, deficit) as bars."""
+    body, y = [], 4.0
+    for row in rows:
+        color = COLORS["deficit"] if row.deficit else COLORS["ok"]
+        body.append(
+            f'<text x="{LEFT}" y="{y + 12:.1f}" fill="#111827">{escape(_title(row.title))}</text>'
+        )
+        bar_y = y + TITLE_HEIGHT
+        body.append(
+            f'<rect x="{LEFT}" y="{bar_y:.1f}" width="{BAR_WIDTH}" height="{BAR_HEIGHT}" '
+            f'rx="3" fill="{COLORS["track"]}"/>'
+        )
+        body.append(
+            f'<rect x="{LEFT}" y="{bar_y:.1f}" width="{_x(row.score) - LEFT:.1f}" '
+            f'height="{BAR_HEIGHT}" rx="3" fill="{color}"/>'
+        )
+        body.append(_threshold_mark(bar_y, BAR_HEIGHT, row.threshold))
+        body.append(
+            f'<text x="{LEFT + BAR_WIDTH + 8}" y="{bar_y + 11:.1f}" font-weight="bold" '
+            f'fill="{color}">{row.score:.0f}%</text>'
+        )
+        y = bar_y + BAR_HEIGHT + ROW_GAP
+    return _svg(y, label, body)
+
+
+def growth_chart(rows, label: str, legend: tuple[str, str, str]) -> str:
+    """Draw, per competence, the first, previous and current score as three thin bars."""
+    body, y = [], 4.0
+    # Legend: first, previous, now.
+    x = LEFT
+    for text, color in zip(
+        legend, (COLORS["first"], COLORS["previous"], COLORS["ok"]), strict=True
+    ):
+        body.append(f'<rect x="{x}" y="{y:.1f}" width="12" height="12" rx="2" fill="{color}"/>')
+        body.append(f'<text x="{x + 16}" y="{y + 10:.1f}" fill="#374151">{escape(text)}</text>')
+        x += 24 + 7 * len(text)
+    y += 24
+    thin = 8
+    for row in rows:
+        body.append(
+            f'<text x="{LEFT}" y="{y + 12:.1f}" fill="#111827">{escape(_title(row.title))}</text>'
+        )
+        bar_y = y + TITLE_HEIGHT
+        values = [(row.first, COLORS["first"]), (row.previous, COLORS["previous"])]
+        values.append((row.current, COLORS["deficit"] if row.is_deficit else COLORS["ok"]))
+        for value, color in values:
+            if value is not None:
+                body.append(
+                    f'<rect x="{LEFT}" y="{bar_y:.1f}" width="{_x(value) - LEFT:.1f}" '
+                    f'height="{thin}" rx="2" fill="{color}"/>'
+                )
+            bar_y += thin + 2
+        span = 3 * (thin + 2) - 2
+        body.append(_threshold_mark(y + TITLE_HEIGHT, span, row.threshold))
+        change = row.change
+        if change is not None:
+            sign = "+" if change > 0 else ""
+            tone = COLORS["ok"] if change > 0 else ("#6b7280" if change == 0 else COLORS["deficit"])
+            body.append(
+                f'<text x="{LEFT + BAR_WIDTH + 8}" y="{y + TITLE_HEIGHT + 19:.1f}" '
+                f'font-weight="bold" fill="{tone}">{sign}{change:.0f}</text>'
+            )
+        y = y + TITLE_HEIGHT + span + ROW_GAP
+    return _svg(y, label, body)

@@ -1,0 +1,199 @@
+"""Taking a diagnostic: the list, the attempt page with autosave, submission, results."""
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from competence.diagnostics import services
+from competence.diagnostics.answers import AnswerError, typed_answer
+from competence.diagnostics.charts import growth_chart, profile_chart
+from competence.diagnostics.models import Attempt
+from competence.diagnostics.profiles import growth, profile
+from competence.extensions import db
+from competence.forms import ConfirmForm
+from competence.instruments.models import ContentDocument, ContentKind
+from competence.instruments.presentation import item_views
+
+bp = Blueprint("diagnostics", __name__)
+
+
+def own_attempt(attempt_id: int) -> Attempt:
+    """Return the current user's attempt; anybody else's is 404."""
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or attempt.user_id != current_user.id:
+        abort(404)
+    return attempt
+
+
+def _progress(attempt: Attempt) -> dict:
+    """Return what the progress bar and the timer show."""
+    total = len(attempt.layout["items"])
+    answered = len(attempt.answers)
+    remaining = max(0, int((attempt.deadline_at - services.utcnow()).total_seconds()))
+    return {"answered": answered, "total": total, "remaining": remaining}
+
+
+@bp.route("/diagnostics/")
+@login_required
+def index():
+    """List the diagnostics offered to the user and the results so far."""
+    return render_template(
+        "diagnostics/index.html",
+        offers=services.offers_for(current_user),
+        history=services.history(current_user),
+        confirm=ConfirmForm(),
+    )
+
+
+@bp.route("/diagnostics/<key>/start", methods=["POST"])
+@login_required
+def start(key: str):
+    """Start (or resume) an attempt at a diagnostic."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    document = db.one_or_404(
+        select(ContentDocument).where(
+            ContentDocument.kind == ContentKind.INSTRUMENT, ContentDocument.key == key
+        )
+    )
+    try:
+        attempt = services.start(current_user, document)
+    except services.RetakeRefused as exc:
+        flash(str(exc.message), "warning")
+        return redirect(url_for("diagnostics.index")), 303
+    return redirect(url_for("diagnostics.attempt", attempt_id=attempt.id))
+
+
+@bp.route("/diagnostics/attempts/<int:attempt_id>", methods=["GET", "POST"])
+@login_required
+def attempt(attempt_id: int):
+    """Show the attempt; a plain form post (scripts off) saves, and may also finish it."""
+    item = own_attempt(attempt_id)
+    if services.close_if_expired(item):
+        flash(_("The time is up: the diagnostic was finished with the answers saved."), "info")
+    if item.is_submitted:
+        return redirect(url_for("diagnostics.result", attempt_id=item.id))
+    errors, status = {}, 200
+    if request.method == "POST":
+        if not ConfirmForm().validate_on_submit():
+            abort(400)
+        try:
+            sequence = int(request.form.get("sequence", ""))
+        except ValueError:
+            abort(400, _("The request has no sequence number."))
+        try:
+            _sequence, errors = services.save_form(item, request.form, sequence)
+        except services.StaleSequence:
+            flash(
+                _("The answers were changed in another tab. Here they are as saved now."), "warning"
+            )
+            return redirect(url_for("diagnostics.attempt", attempt_id=item.id)), 303
+        except services.AttemptClosed:
+            return redirect(url_for("diagnostics.result", attempt_id=item.id)), 303
+        if not errors and "finish" in request.form:
+            return redirect(url_for("diagnostics.confirm_submit", attempt_id=item.id))
+        if not errors:
+            flash(_("The answers are saved."), "success")
+            return redirect(url_for("diagnostics.attempt", attempt_id=item.id)), 303
+        status = 400
+    ready = services.instrument_of(item)
+    by_id = {entry.id: entry for entry in ready.instrument.items}
+    answers = services.answers_of(item)
+    if errors:
+        # Show what was typed where it was refused, so nothing entered is lost.
+        answers = answers | {
+            key: typed_answer(by_id[key], request.form) for key in errors if key in by_id
+        }
+    return render_template(
+        "diagnostics/attempt.html",
+        attempt=item,
+        instrument=ready.instrument,
+        views=item_views(ready.instrument, ready.scales, item.layout),
+        answers=answers,
+        errors=errors,
+        progress=_progress(item),
+    ), status
+
+
+@bp.route("/api/attempts/<int:attempt_id>/answers", methods=["POST"])
+@login_required
+def save_answer(attempt_id: int):
+    """Save one answer (JSON: item, answer, sequence); refuse stale or late saves."""
+    item = own_attempt(attempt_id)
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        return jsonify(error=_("Expected a JSON object.")), 400
+    try:
+        sequence = services.save_answer(
+            item, data.get("item"), data.get("answer"), data.get("sequence")
+        )
+    except services.UnknownItem:
+        return jsonify(error=_("This question is not part of the diagnostic.")), 400
+    except AnswerError as exc:
+        return jsonify(error=str(exc.message), item=data.get("item")), 400
+    except services.StaleSequence as exc:
+        return jsonify(
+            error=_("The answers were changed in another tab. Reload the page."),
+            sequence=exc.current,
+        ), 409
+    except services.AttemptClosed:
+        return jsonify(
+            error=_("The diagnostic is finished: answers are no longer accepted."),
+            result=url_for("diagnostics.result", attempt_id=item.id),
+        ), 409
+    db.session.refresh(item)
+    return jsonify(sequence=sequence, **_progress(item))
+
+
+@bp.route("/diagnostics/attempts/<int:attempt_id>/submit", methods=["GET", "POST"])
+@login_required
+def confirm_submit(attempt_id: int):
+    """Confirm finishing the attempt (listing unanswered questions), then submit it."""
+    item = own_attempt(attempt_id)
+    services.close_if_expired(item)
+    if item.is_submitted:
+        return redirect(url_for("diagnostics.result", attempt_id=item.id))
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        services.submit(item)
+        return redirect(url_for("diagnostics.result", attempt_id=item.id))
+    ready = services.instrument_of(item)
+    answered = set(services.answers_of(item))
+    views = item_views(ready.instrument, ready.scales, item.layout)
+    missing = [view for view in views if view.id not in answered]
+    return render_template(
+        "diagnostics/confirm_submit.html",
+        attempt=item,
+        missing=missing,
+        form=form,
+        progress=_progress(item),
+    )
+
+
+@bp.route("/diagnostics/attempts/<int:attempt_id>/result")
+@login_required
+def result(attempt_id: int):
+    """Show the deficit profile of a submitted attempt, with growth after a retake."""
+    item = own_attempt(attempt_id)
+    services.close_if_expired(item)
+    if not item.is_submitted:
+        return redirect(url_for("diagnostics.attempt", attempt_id=item.id))
+    current = profile(item)
+    earlier = services.submitted_before(item)
+    change = growth(item, earlier)
+    return render_template(
+        "diagnostics/result.html",
+        attempt=item,
+        profile=current,
+        chart=profile_chart(current.rows, _("Competence scores, per cent")),
+        growth=change,
+        growth_chart=growth_chart(
+            change.rows,
+            _("Growth of competence scores"),
+            (_("first attempt"), _("previous"), _("now")),
+        )
+        if change
+        else None,
+        earlier=earlier,
+    )
