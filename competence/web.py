@@ -47,11 +47,11 @@ def init_app(app: Flask) -> None:
     def require_current_consent():
         if not current_user.is_authenticated or request.endpoint in CONSENT_EXEMPT_ENDPOINTS:
             return None
-        document = consent.current_document()
-        if document is None or session.get("consent_document_id") == document.id:
+        document_id = consent.current_document_id()
+        if document_id is None or session.get("consent_document_id") == document_id:
             return None
-        if consent.has_accepted(current_user, document):
-            session["consent_document_id"] = document.id
+        if consent.has_accepted(current_user, document_id):
+            session["consent_document_id"] = document_id
             return None
         return redirect(url_for("accounts.accept_consent", next=request.full_path))
 

@@ -16,12 +16,21 @@ def current_document() -> ConsentDocument | None:
     ).first()
 
 
-def has_accepted(user: User, document: ConsentDocument) -> bool:
-    """Tell whether `user` has accepted this consent version."""
+def current_document_id() -> int | None:
+    """Return the id of the latest published consent version (cheap: checked on every page)."""
+    return db.session.scalar(
+        select(ConsentDocument.id)
+        .order_by(ConsentDocument.published_at.desc(), ConsentDocument.id.desc())
+        .limit(1)
+    )
+
+
+def has_accepted(user: User, document_id: int) -> bool:
+    """Tell whether `user` has accepted the consent version with this id."""
     return (
         db.session.scalar(
             select(ConsentRecord.id).where(
-                ConsentRecord.user_id == user.id, ConsentRecord.document_id == document.id
+                ConsentRecord.user_id == user.id, ConsentRecord.document_id == document_id
             )
         )
         is not None

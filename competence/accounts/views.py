@@ -261,7 +261,7 @@ def accept_consent():
         return redirect(url_for("cabinet.index"))
     form = ConsentForm()
     if form.validate_on_submit():
-        if not consent.has_accepted(current_user, document):
+        if not consent.has_accepted(current_user, document.id):
             consent.record_acceptance(
                 current_user, document, request.remote_addr or "", request.user_agent.string
             )

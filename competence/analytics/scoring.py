@@ -7,7 +7,7 @@ operations; competence scores of the whole batch are one matrix product with the
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import partial
+from functools import cached_property, partial
 from numbers import Integral, Real
 from typing import Any
 
@@ -87,6 +87,16 @@ class ScoringKey:
         if len(self.cut_scores) != len(self.levels) or self.cut_scores[:1] != (0,):
             raise ValueError("cut_scores must give one start per level, the first being 0")
 
+    @cached_property
+    def item_ids(self) -> frozenset[str]:
+        """Return the ids of the items."""
+        return frozenset(item.id for item in self.items)
+
+    @cached_property
+    def plan(self) -> "_Plan":
+        """Return the prepared arrays and scorers (built once per key)."""
+        return _plan(self)
+
 
 @dataclass(frozen=True)
 class CompetenceResult:
@@ -148,29 +158,52 @@ def score_attempt(key: ScoringKey, answers: Mapping[str, Any]) -> AttemptResult:
 def score_attempts(key: ScoringKey, answers_list: Iterable[Mapping[str, Any]]) -> BatchResult:
     """Score many attempts of one instrument at once."""
     attempts = list(answers_list)
-    known = {item.id for item in key.items}
+    known = key.item_ids
     for answers in attempts:
         if unknown := answers.keys() - known:
             raise InvalidAnswer(str(next(iter(unknown))), "такого задания нет в инструменте")
+    plan = key.plan
     item_scores = np.zeros((len(attempts), len(key.items)))
-    for item_type, scorer in _SCORERS.items():
-        columns = [i for i, item in enumerate(key.items) if item.type == item_type]
-        if columns:
-            items = [key.items[i] for i in columns]
-            item_scores[:, columns] = scorer(items, attempts)
-
-    weights = np.array(key.weights, dtype=float).reshape(len(key.items), len(key.competences))
-    competence_scores = item_scores @ weights / weights.sum(axis=0) * 100
-    cut_scores = np.array(key.cut_scores, dtype=float)
-    levels = np.searchsorted(cut_scores, competence_scores + SCORE_SLACK, side="right") - 1
-    thresholds = np.array(key.thresholds, dtype=float)
-    deficits = competence_scores < thresholds - SCORE_SLACK
-    depths = np.where(deficits, thresholds - competence_scores, 0.0)
+    for columns, scorer in plan.groups:
+        item_scores[:, columns] = scorer(attempts)
+    competence_scores = item_scores @ plan.weights / plan.weight_sums * 100
+    levels = np.searchsorted(plan.cut_scores, competence_scores + SCORE_SLACK, side="right") - 1
+    deficits = competence_scores < plan.thresholds - SCORE_SLACK
+    depths = np.where(deficits, plan.thresholds - competence_scores, 0.0)
     totals = competence_scores.mean(axis=1)
     arrays = (item_scores, competence_scores, levels, deficits, depths, totals)
     for array in arrays:
         array.flags.writeable = False
     return BatchResult(key, *arrays)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What scoring needs of a key as arrays, and a prepared scorer per item type."""
+
+    groups: tuple[tuple[np.ndarray, Callable[[list], np.ndarray]], ...]
+    weights: np.ndarray
+    weight_sums: np.ndarray
+    cut_scores: np.ndarray
+    thresholds: np.ndarray
+
+
+def _plan(key: "ScoringKey") -> _Plan:
+    """Prepare the constant arrays of a key once, so scoring one attempt stays cheap."""
+    groups = []
+    for item_type, prepare in _SCORERS.items():
+        columns = [i for i, item in enumerate(key.items) if item.type == item_type]
+        if columns:
+            items = [key.items[i] for i in columns]
+            groups.append((np.array(columns, dtype=np.intp), prepare(items)))
+    weights = np.array(key.weights, dtype=float).reshape(len(key.items), len(key.competences))
+    return _Plan(
+        groups=tuple(groups),
+        weights=weights,
+        weight_sums=weights.sum(axis=0),
+        cut_scores=np.array(key.cut_scores, dtype=float),
+        thresholds=np.array(key.thresholds, dtype=float),
+    )
 
 
 def _is_index(value: Any) -> bool:
@@ -186,14 +219,19 @@ def _is_list(value: Any) -> bool:
     return type(value) is list or (isinstance(value, Sequence) and not isinstance(value, str))
 
 
+def _columns(
+    items: Sequence[ItemKey], encoders: list[Callable[[Any], Any]]
+) -> list[tuple[str, Callable[[Any], Any]]]:
+    """Pair each item id with the function encoding its answers."""
+    return [(item.id, encode) for item, encode in zip(items, encoders, strict=True)]
+
+
 def _cells(
     attempts: list[Mapping[str, Any]],
-    items: Sequence[ItemKey],
-    encoders: list[Callable[[Any], Any]],
+    columns: list[tuple[str, Callable[[Any], Any]]],
     empty: Any,
 ) -> list[list[Any]]:
     """Encode the answers to the items, attempt by attempt, with `empty` for unanswered ones."""
-    columns = [(item.id, encode) for item, encode in zip(items, encoders, strict=True)]
     return [
         [
             empty if (answer := answers.get(item_id)) is None else encode(answer)
@@ -216,18 +254,21 @@ def _option_indices(item: ItemKey) -> dict[str, int]:
     return {option: k for k, option in enumerate(item.options)}
 
 
-def _score_choice(items: Sequence[ItemKey], attempts: list[Mapping[str, Any]]) -> np.ndarray:
+def _prepare_choice(items: Sequence[ItemKey]) -> Callable[[list], np.ndarray]:
     """Score single choice and situational items: the credit of the chosen option."""
     width = max(len(item.options) for item in items)
     # The extra last column holds 0 for unanswered items, which are encoded as index -1.
     credit = np.zeros((len(items), width + 1))
     for row, item in enumerate(items):
         credit[row, : len(item.options)] = item.credit
-    encoders = [partial(_option_index, item, _option_indices(item)) for item in items]
-    chosen = np.array(_cells(attempts, items, encoders, -1), dtype=np.intp).reshape(
-        len(attempts), len(items)
-    )
-    return credit[np.arange(len(items)), chosen]
+    columns = _columns(items, [partial(_option_index, i, _option_indices(i)) for i in items])
+    rows = np.arange(len(items))
+
+    def score(attempts: list) -> np.ndarray:
+        chosen = np.array(_cells(attempts, columns, -1), dtype=np.intp)
+        return credit[rows, chosen.reshape(len(attempts), len(items))]
+
+    return score
 
 
 def _chosen_options(item: ItemKey, index: Mapping[str, int], width: int, answer: Any) -> list:
@@ -242,20 +283,28 @@ def _chosen_options(item: ItemKey, index: Mapping[str, int], width: int, answer:
     return chosen
 
 
-def _score_multiple(items: Sequence[ItemKey], attempts: list[Mapping[str, Any]]) -> np.ndarray:
+def _prepare_multiple(items: Sequence[ItemKey]) -> Callable[[list], np.ndarray]:
+    """Score multiple choice items: partial credit or all-or-nothing."""
     width = max(len(item.options) for item in items)
     correct = np.zeros((len(items), width), dtype=bool)
     for row, item in enumerate(items):
         correct[row, : len(item.options)] = np.array(item.credit) > 0
-    encoders = [partial(_chosen_options, item, _option_indices(item), width) for item in items]
-    chosen = np.array(_cells(attempts, items, encoders, [False] * width), dtype=bool)
-    chosen = chosen.reshape(len(attempts), len(items), width)
-    hits = (chosen & correct).sum(axis=2)
-    misses = (chosen & ~correct).sum(axis=2)
-    partial_credit = np.maximum(0.0, (hits - misses) / correct.sum(axis=1))
-    exact = (chosen == correct).all(axis=2)
+    columns = _columns(
+        items, [partial(_chosen_options, i, _option_indices(i), width) for i in items]
+    )
+    correct_counts = correct.sum(axis=1)
     all_or_nothing = np.array([item.all_or_nothing for item in items])
-    return np.where(all_or_nothing, exact.astype(float), partial_credit)
+
+    def score(attempts: list) -> np.ndarray:
+        chosen = np.array(_cells(attempts, columns, [False] * width), dtype=bool)
+        chosen = chosen.reshape(len(attempts), len(items), width)
+        hits = (chosen & correct).sum(axis=2)
+        misses = (chosen & ~correct).sum(axis=2)
+        partial_credit = np.maximum(0.0, (hits - misses) / correct_counts)
+        exact = (chosen == correct).all(axis=2)
+        return np.where(all_or_nothing, exact.astype(float), partial_credit)
+
+    return score
 
 
 def _likert_value(item: ItemKey, answer: Any) -> int:
@@ -266,16 +315,19 @@ def _likert_value(item: ItemKey, answer: Any) -> int:
     return answer
 
 
-def _score_likert(items: Sequence[ItemKey], attempts: list[Mapping[str, Any]]) -> np.ndarray:
-    encoders = [partial(_likert_value, item) for item in items]
-    values = np.array(_cells(attempts, items, encoders, np.nan), dtype=float).reshape(
-        len(attempts), len(items)
-    )
+def _prepare_likert(items: Sequence[ItemKey]) -> Callable[[list], np.ndarray]:
+    """Score Likert statements: the position of the value on the scale, reversed if asked."""
+    columns = _columns(items, [partial(_likert_value, item) for item in items])
     low = np.array([item.points[0] for item in items], dtype=float)
-    high = np.array([item.points[-1] for item in items], dtype=float)
-    share = (values - low) / (high - low)
-    share = np.where([item.reversed for item in items], 1.0 - share, share)
-    return np.nan_to_num(share, nan=0.0)
+    span = np.array([item.points[-1] for item in items], dtype=float) - low
+    reversed_ = np.array([item.reversed for item in items])
+
+    def score(attempts: list) -> np.ndarray:
+        values = np.array(_cells(attempts, columns, np.nan), dtype=float)
+        share = (values.reshape(len(attempts), len(items)) - low) / span
+        return np.nan_to_num(np.where(reversed_, 1.0 - share, share), nan=0.0)
+
+    return score
 
 
 def _number(item: ItemKey, answer: Any) -> float:
@@ -287,16 +339,19 @@ def _number(item: ItemKey, answer: Any) -> float:
     return answer
 
 
-def _score_numeric(items: Sequence[ItemKey], attempts: list[Mapping[str, Any]]) -> np.ndarray:
-    encoders = [partial(_number, item) for item in items]
-    given = np.array(_cells(attempts, items, encoders, np.nan), dtype=float).reshape(
-        len(attempts), len(items)
-    )
+def _prepare_numeric(items: Sequence[ItemKey]) -> Callable[[list], np.ndarray]:
+    """Score numeric items: 1 within the tolerance (plus decimal slack), else 0."""
+    columns = _columns(items, [partial(_number, item) for item in items])
     answer = np.array([item.answer for item in items])
     tolerance = np.array([item.tolerance for item in items])
     allowed = tolerance + NUMERIC_SLACK * np.maximum(1.0, np.abs(answer))
-    # NaN (unanswered) compares false and scores 0.
-    return (np.abs(given - answer) <= allowed).astype(float)
+
+    def score(attempts: list) -> np.ndarray:
+        given = np.array(_cells(attempts, columns, np.nan), dtype=float)
+        # NaN (unanswered) compares false and scores 0.
+        return (np.abs(given.reshape(len(attempts), len(items)) - answer) <= allowed).astype(float)
+
+    return score
 
 
 def _positions(item: ItemKey, answer: Any) -> list:
@@ -315,12 +370,19 @@ def _matches(item: ItemKey, width: int, answer: Any) -> list[int]:
     return picks + [-1] * (width - item.size)
 
 
-def _score_matching(items: Sequence[ItemKey], attempts: list[Mapping[str, Any]]) -> np.ndarray:
+def _prepare_matching(items: Sequence[ItemKey]) -> Callable[[list], np.ndarray]:
+    """Score matching items: the share of left entries matched to their own right entry."""
     width = max(item.size for item in items)
-    encoders = [partial(_matches, item, width) for item in items]
-    picks = np.array(_cells(attempts, items, encoders, [-1] * width), dtype=np.intp)
-    matched = (picks.reshape(len(attempts), len(items), width) == np.arange(width)).sum(axis=2)
-    return matched / np.array([item.size for item in items])
+    columns = _columns(items, [partial(_matches, item, width) for item in items])
+    sizes = np.array([item.size for item in items])
+    own = np.arange(width)
+
+    def score(attempts: list) -> np.ndarray:
+        picks = np.array(_cells(attempts, columns, [-1] * width), dtype=np.intp)
+        matched = (picks.reshape(len(attempts), len(items), width) == own).sum(axis=2)
+        return matched / sizes
+
+    return score
 
 
 def _order(item: ItemKey, width: int, answer: Any) -> list[int]:
@@ -331,29 +393,35 @@ def _order(item: ItemKey, width: int, answer: Any) -> list[int]:
     return order + [0] * (width - item.size)
 
 
-def _score_ordering(items: Sequence[ItemKey], attempts: list[Mapping[str, Any]]) -> np.ndarray:
+def _prepare_ordering(items: Sequence[ItemKey]) -> Callable[[list], np.ndarray]:
+    """Score ordering items: the share of element pairs in the right relative order."""
     width = max(item.size for item in items)
-    encoders = [partial(_order, item, width) for item in items]
-    # An unanswered item is a row of -1, which no answer has.
-    placed = np.array(_cells(attempts, items, encoders, [-1] * width), dtype=np.intp)
-    placed = placed.reshape(len(attempts), len(items), width)
+    columns = _columns(items, [partial(_order, item, width) for item in items])
     sizes = np.array([item.size for item in items])
     # Pairs of positions p < q counted for each item: both within its size.
     position = np.arange(width)
     pairs = (position[:, None] < position[None, :]) & (
         position[None, None, :] < sizes[:, None, None]
     )
-    concordant = placed[..., :, None] < placed[..., None, :]
-    share = (concordant & pairs).sum(axis=(2, 3)) / (sizes * (sizes - 1) / 2)
-    return np.where(placed[..., 0] >= 0, share, 0.0)
+    pair_counts = sizes * (sizes - 1) / 2
+
+    def score(attempts: list) -> np.ndarray:
+        # An unanswered item is a row of -1, which no answer has.
+        placed = np.array(_cells(attempts, columns, [-1] * width), dtype=np.intp)
+        placed = placed.reshape(len(attempts), len(items), width)
+        concordant = placed[..., :, None] < placed[..., None, :]
+        share = (concordant & pairs).sum(axis=(2, 3)) / pair_counts
+        return np.where(placed[..., 0] >= 0, share, 0.0)
+
+    return score
 
 
 _SCORERS = {
-    SINGLE_CHOICE: _score_choice,
-    SITUATIONAL: _score_choice,
-    MULTIPLE_CHOICE: _score_multiple,
-    LIKERT: _score_likert,
-    NUMERIC: _score_numeric,
-    MATCHING: _score_matching,
-    ORDERING: _score_ordering,
+    SINGLE_CHOICE: _prepare_choice,
+    SITUATIONAL: _prepare_choice,
+    MULTIPLE_CHOICE: _prepare_multiple,
+    LIKERT: _prepare_likert,
+    NUMERIC: _prepare_numeric,
+    MATCHING: _prepare_matching,
+    ORDERING: _prepare_ordering,
 }

@@ -6,7 +6,9 @@ from datetime import datetime, timedelta
 
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from competence.accounts.models import User
 from competence.analytics.scoring import score_attempt
@@ -21,7 +23,12 @@ from competence.diagnostics.models import (
 )
 from competence.extensions import db
 from competence.instruments import spec
-from competence.instruments.library import CompiledInstrument, compiled, latest_published_versions
+from competence.instruments.library import (
+    CompiledInstrument,
+    compiled,
+    compiled_version,
+    latest_published_versions,
+)
 from competence.instruments.models import ContentDocument, ContentKind, ContentVersion
 from competence.instruments.presentation import shuffled_layout
 from competence.outbox.services import external_url, queue_email
@@ -184,7 +191,16 @@ def start(user: User, document: ContentDocument) -> Attempt:
 
 def instrument_of(attempt: Attempt) -> CompiledInstrument:
     """Return the instrument version an attempt is taken on."""
-    return compiled(attempt.version)
+    return compiled_version(attempt.version_id)
+
+
+def count_answers(attempt: Attempt) -> int:
+    """Return how many items of an attempt have an answer."""
+    return db.session.scalar(
+        select(func.count())
+        .select_from(AttemptAnswer)
+        .where(AttemptAnswer.attempt_id == attempt.id)
+    )
 
 
 def answers_of(attempt: Attempt) -> dict:
@@ -222,21 +238,48 @@ def _claim_sequence(attempt: Attempt, sequence: int) -> int:
     return sequence + 1
 
 
+UPSERTS = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}
+
+
 def _store(attempt: Attempt, item_id: str, value) -> None:
-    """Write (or clear) one answer in the current transaction."""
-    row = db.session.get(AttemptAnswer, (attempt.id, item_id))
+    """Write (or clear) one answer in the current transaction, in one statement."""
+    key = (AttemptAnswer.attempt_id == attempt.id) & (AttemptAnswer.item_id == item_id)
     if value is None:
-        if row is not None:
-            db.session.delete(row)
-    elif row is None:
-        db.session.add(AttemptAnswer(attempt_id=attempt.id, item_id=item_id, value=value))
-    else:
-        row.value = value
-        row.saved_at = utcnow()
+        db.session.execute(delete(AttemptAnswer).where(key))
+        return
+    insert = UPSERTS[db.session.get_bind().dialect.name](AttemptAnswer).values(
+        attempt_id=attempt.id, item_id=item_id, value=value, saved_at=utcnow()
+    )
+    db.session.execute(
+        insert.on_conflict_do_update(
+            index_elements=[AttemptAnswer.attempt_id, AttemptAnswer.item_id],
+            set_={"value": insert.excluded.value, "saved_at": insert.excluded.saved_at},
+        )
+    )
 
 
-def save_answer(attempt: Attempt, item_id, raw, sequence) -> int:
-    """Save one answer if `sequence` is current; return the new sequence number."""
+@dataclass(frozen=True)
+class Progress:
+    """What the taker's page shows after a save."""
+
+    sequence: int
+    answered: int
+    total: int
+    remaining: int
+
+
+def progress(attempt: Attempt) -> Progress:
+    """Return the sequence, answered items and seconds left of an attempt."""
+    left = (attempt.deadline_at - utcnow()).total_seconds()
+    return Progress(
+        attempt.sequence, count_answers(attempt), len(attempt.layout["items"]), max(0, int(left))
+    )
+
+
+def save_answer(attempt: Attempt, item_id, raw, sequence) -> Progress:
+    """Save one answer if `sequence` is current; return the progress after it."""
+    if close_if_expired(attempt) or attempt.is_submitted:
+        raise AttemptClosed()
     ready = instrument_of(attempt)
     item = item_by_id(ready.instrument, item_id) if isinstance(item_id, str) else None
     if item is None:
@@ -246,8 +289,10 @@ def save_answer(attempt: Attempt, item_id, raw, sequence) -> int:
     value = parse_answer(item, ready.scales, raw)  # before claiming: a bad answer changes nothing
     new_sequence = _claim_sequence(attempt, sequence)
     _store(attempt, item.id, value)
+    db.session.flush()
+    after = progress(attempt)
     db.session.commit()
-    return new_sequence
+    return Progress(new_sequence, after.answered, after.total, after.remaining)
 
 
 def save_form(attempt: Attempt, form, sequence: int) -> tuple[int, dict[str, str]]:

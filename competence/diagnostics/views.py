@@ -1,5 +1,7 @@
 """Taking a diagnostic: the list, the attempt page with autosave, submission, results."""
 
+from dataclasses import asdict
+
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -24,14 +26,6 @@ def own_attempt(attempt_id: int) -> Attempt:
     if attempt is None or attempt.user_id != current_user.id:
         abort(404)
     return attempt
-
-
-def _progress(attempt: Attempt) -> dict:
-    """Return what the progress bar and the timer show."""
-    total = len(attempt.layout["items"])
-    answered = len(attempt.answers)
-    remaining = max(0, int((attempt.deadline_at - services.utcnow()).total_seconds()))
-    return {"answered": answered, "total": total, "remaining": remaining}
 
 
 @bp.route("/diagnostics/")
@@ -112,7 +106,7 @@ def attempt(attempt_id: int):
         views=item_views(ready.instrument, ready.scales, item.layout),
         answers=answers,
         errors=errors,
-        progress=_progress(item),
+        progress=services.progress(item),
     ), status
 
 
@@ -125,7 +119,7 @@ def save_answer(attempt_id: int):
     if not isinstance(data, dict):
         return jsonify(error=_("Expected a JSON object.")), 400
     try:
-        sequence = services.save_answer(
+        saved = services.save_answer(
             item, data.get("item"), data.get("answer"), data.get("sequence")
         )
     except services.UnknownItem:
@@ -142,8 +136,7 @@ def save_answer(attempt_id: int):
             error=_("The diagnostic is finished: answers are no longer accepted."),
             result=url_for("diagnostics.result", attempt_id=item.id),
         ), 409
-    db.session.refresh(item)
-    return jsonify(sequence=sequence, **_progress(item))
+    return jsonify(asdict(saved))
 
 
 @bp.route("/diagnostics/attempts/<int:attempt_id>/submit", methods=["GET", "POST"])
@@ -167,7 +160,7 @@ def confirm_submit(attempt_id: int):
         attempt=item,
         missing=missing,
         form=form,
-        progress=_progress(item),
+        progress=services.progress(item),
     )
 
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 from sqlalchemy import event, func, inspect, select
+from sqlalchemy.orm import undefer
 
 from competence.analytics.scoring import ScoringKey
 from competence.extensions import db
@@ -49,6 +50,7 @@ def latest_published_versions(kind: str | None = None) -> list[ContentVersion]:
             & (ContentVersion.number == newest.c.number),
         )
         .join(ContentDocument)
+        .options(undefer(ContentVersion.content))
         .order_by(ContentDocument.kind, ContentDocument.key)
     )
     if kind is not None:
@@ -123,14 +125,20 @@ class CompiledInstrument:
 
 
 @lru_cache(maxsize=64)
-def _compiled_by_id(version_id: int, content_hash: str) -> CompiledInstrument:
+def _compiled(database: str, version_id: int) -> CompiledInstrument:
+    """Load and rebuild one published instrument version (versions never change)."""
     version = db.session.get(ContentVersion, version_id)
+    if version is None or not version.is_published or version.document.kind != "instrument":
+        raise ValueError("only published instrument versions are compiled")
     return CompiledInstrument.from_compiled(version_id, version.compiled)
 
 
+def compiled_version(version_id: int) -> CompiledInstrument:
+    """Return a published instrument version by id, rebuilt once per process and database."""
+    # The database is part of the key: ids repeat across databases (tests, benchmarks).
+    return _compiled(db.engine.url.render_as_string(hide_password=True), version_id)
+
+
 def compiled(version: ContentVersion) -> CompiledInstrument:
-    """Return a published instrument version as a CompiledInstrument (cached per version)."""
-    if not version.is_published or version.compiled is None:
-        raise ValueError("only published instrument versions are compiled")
-    # The hash in the key keeps a cache across test databases from mixing up versions.
-    return _compiled_by_id(version.id, version.content_hash)
+    """Return a published instrument version as a CompiledInstrument."""
+    return compiled_version(version.id)

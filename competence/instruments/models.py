@@ -85,14 +85,15 @@ class ContentVersion(db.Model):
     number: Mapped[int | None]
     status: Mapped[str] = mapped_column(String(10), default=VersionStatus.DRAFT)
     title: Mapped[str] = mapped_column(String(300))
-    # The document as in its YAML file (what export writes back).
-    content: Mapped[dict] = mapped_column(JSON)
+    # The document as in its YAML file (what export writes back). Deferred, like `compiled`:
+    # they are large, and most requests need only a version's id and hash.
+    content: Mapped[dict] = mapped_column(JSON, deferred=True)
     # sha256 of the content together with the content of everything it refers to.
     content_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     # Instruments only: what taking and scoring need, resolved at publication
     # (competences with titles and descriptors, levels, Likert scales), so that results
     # stay readable whatever happens to the framework later.
-    compiled: Mapped[dict | None] = mapped_column(JSON)
+    compiled: Mapped[dict | None] = mapped_column(JSON, deferred=True)
     source: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
