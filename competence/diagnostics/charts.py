@@ -6,12 +6,13 @@ marked. Titles above the bars keep long Russian names readable at any width.
 
 from xml.sax.saxutils import escape
 
-WIDTH = 640
-LEFT = 4
-BAR_WIDTH = WIDTH - LEFT - 56
-TITLE_HEIGHT = 18
-BAR_HEIGHT = 14
-ROW_GAP = 12
+# A narrow drawing: on a phone it is shown about its own size, so the text stays readable.
+WIDTH = 360
+LEFT = 2
+BAR_WIDTH = WIDTH - LEFT - 46
+LINE_HEIGHT = 15
+BAR_HEIGHT = 12
+ROW_GAP = 10
 FONT = "PT Sans, DejaVu Sans, Arial, sans-serif"
 COLORS = {
     "ok": "#0f7f86",
@@ -21,12 +22,30 @@ COLORS = {
     "first": "#b8c7cf",
     "previous": "#7fa3b3",
 }
-MAX_TITLE = 78
+LINE_CHARS = 50  # characters of a title line at 12 px on a 360-wide drawing
 
 
-def _title(text: str) -> str:
-    """Shorten a very long title for the chart (the table beside it has it in full)."""
-    return text if len(text) <= MAX_TITLE else text[: MAX_TITLE - 1].rstrip() + "…"
+def _title_lines(text: str) -> list[str]:
+    """Break a title into at most two lines; a longer one ends with an ellipsis."""
+    lines, current = [], ""
+    for word in text.split():
+        if current and len(current) + 1 + len(word) > LINE_CHARS:
+            lines.append(current)
+            current = word
+        else:
+            current = f"{current} {word}".strip()
+    lines.append(current)
+    if len(lines) > 2:
+        lines = [lines[0], lines[1][: LINE_CHARS - 1].rstrip() + "…"]
+    return lines
+
+
+def _title(body: list[str], text: str, y: float) -> float:
+    """Add a competence title at `y`; return where the bar below it starts."""
+    for line in _title_lines(text):
+        body.append(f'<text x="{LEFT}" y="{y + 11:.1f}" fill="#111827">{escape(line)}</text>')
+        y += LINE_HEIGHT
+    return y + 2
 
 
 def _x(score: float) -> float:
@@ -58,10 +77,7 @@ def profile_chart(rows, label: str) -> str:
     body, y = [], 4.0
     for row in rows:
         color = COLORS["deficit"] if row.deficit else COLORS["ok"]
-        body.append(
-            f'<text x="{LEFT}" y="{y + 12:.1f}" fill="#111827">{escape(_title(row.title))}</text>'
-        )
-        bar_y = y + TITLE_HEIGHT
+        bar_y = _title(body, row.title, y)
         body.append(
             f'<rect x="{LEFT}" y="{bar_y:.1f}" width="{BAR_WIDTH}" height="{BAR_HEIGHT}" '
             f'rx="3" fill="{COLORS["track"]}"/>'
@@ -72,7 +88,7 @@ def profile_chart(rows, label: str) -> str:
         )
         body.append(_threshold_mark(bar_y, BAR_HEIGHT, row.threshold))
         body.append(
-            f'<text x="{LEFT + BAR_WIDTH + 8}" y="{bar_y + 11:.1f}" font-weight="bold" '
+            f'<text x="{LEFT + BAR_WIDTH + 6}" y="{bar_y + 10:.1f}" font-weight="bold" '
             f'fill="{color}">{row.score:.0f}%</text>'
         )
         y = bar_y + BAR_HEIGHT + ROW_GAP
@@ -89,14 +105,11 @@ def growth_chart(rows, label: str, legend: tuple[str, str, str]) -> str:
     ):
         body.append(f'<rect x="{x}" y="{y:.1f}" width="12" height="12" rx="2" fill="{color}"/>')
         body.append(f'<text x="{x + 16}" y="{y + 10:.1f}" fill="#374151">{escape(text)}</text>')
-        x += 24 + 7 * len(text)
+        x += 24 + 6 * len(text)
     y += 24
     thin = 8
     for row in rows:
-        body.append(
-            f'<text x="{LEFT}" y="{y + 12:.1f}" fill="#111827">{escape(_title(row.title))}</text>'
-        )
-        bar_y = y + TITLE_HEIGHT
+        top = bar_y = _title(body, row.title, y)
         values = [(row.first, COLORS["first"]), (row.previous, COLORS["previous"])]
         values.append((row.current, COLORS["deficit"] if row.is_deficit else COLORS["ok"]))
         for value, color in values:
@@ -107,14 +120,14 @@ def growth_chart(rows, label: str, legend: tuple[str, str, str]) -> str:
                 )
             bar_y += thin + 2
         span = 3 * (thin + 2) - 2
-        body.append(_threshold_mark(y + TITLE_HEIGHT, span, row.threshold))
+        body.append(_threshold_mark(top, span, row.threshold))
         change = row.change
         if change is not None:
             sign = "+" if change > 0 else ""
             tone = COLORS["ok"] if change > 0 else ("#6b7280" if change == 0 else COLORS["deficit"])
             body.append(
-                f'<text x="{LEFT + BAR_WIDTH + 8}" y="{y + TITLE_HEIGHT + 19:.1f}" '
+                f'<text x="{LEFT + BAR_WIDTH + 6}" y="{top + 19:.1f}" '
                 f'font-weight="bold" fill="{tone}">{sign}{change:.0f}</text>'
             )
-        y = y + TITLE_HEIGHT + span + ROW_GAP
+        y = top + span + ROW_GAP
     return _svg(y, label, body)
