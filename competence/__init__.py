@@ -104,6 +104,8 @@ def _register_blueprints(app: Flask) -> None:
     from competence.diagnostics.views import bp as diagnostics_bp
     from competence.instruments.views import bp as instruments_bp
     from competence.main.views import bp as main_bp
+    from competence.staff.views import bp as staff_bp
+    from competence.tracks.views import bp as tracks_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
@@ -111,6 +113,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(instruments_bp)
     app.register_blueprint(diagnostics_bp)
+    app.register_blueprint(tracks_bp)
+    app.register_blueprint(staff_bp)
 
 
 def _register_cli(app: Flask) -> None:
@@ -121,11 +125,13 @@ def _register_cli(app: Flask) -> None:
     from competence.instruments.cli import instruments_cli
     from competence.outbox.cli import mail_cli
     from competence.schools.cli import schools_cli
+    from competence.tracks.cli import catalog_cli
     from competence.translations.cli import translations_cli
 
     for command in (
         mail_cli,
         accounts_cli,
+        catalog_cli,
         diagnostics_cli,
         instruments_cli,
         schools_cli,

@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 
 from competence.diagnostics import services as diagnostics
 from competence.forms import ConfirmForm
+from competence.tracks import services as tracks
 
 bp = Blueprint("cabinet", __name__, url_prefix="/cabinet")
 
@@ -18,5 +19,7 @@ def index():
         user=current_user,
         offers=diagnostics.offers_for(current_user),
         history=diagnostics.history(current_user),
+        tracks=tracks.tracks_of(current_user),
+        progress=tracks.progress,
         confirm=ConfirmForm(),
     )

@@ -21,6 +21,7 @@ from competence.instruments.services import load_tree
 from competence.outbox.services import deliver_due
 from competence.schools.models import Municipality, School
 from competence.schools.registry import import_registry
+from competence.tracks.library import load_catalog
 
 REGION_FILE = Path(__file__).with_name("region.csv")
 
@@ -127,6 +128,8 @@ def seed_demo_command() -> None:
     load_accounts()
     report = load_tree(INSTRUMENTS_DIR)
     click.echo(f"Instruments: {len(report.published)} published, {len(report.unchanged)} unchanged")
+    catalog = load_catalog()
+    click.echo(f"Catalogue: {len(catalog.created)} modules added, {catalog.unchanged} unchanged")
     click.echo("Demo accounts (e-mail / password):")
     for account in DEMO_ACCOUNTS:
         click.echo(f"  {account.role:<12} {account.email:<28} {account.password}")

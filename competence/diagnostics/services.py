@@ -4,6 +4,7 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from blinker import Namespace
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
@@ -32,6 +33,11 @@ from competence.instruments.library import (
 from competence.instruments.models import ContentDocument, ContentKind, ContentVersion
 from competence.instruments.presentation import shuffled_layout
 from competence.outbox.services import external_url, queue_email
+
+# Sent inside the transaction that stores a result, so other domains (development tracks)
+# can record what it means for them atomically; receivers get the attempt.
+signals = Namespace()
+attempt_submitted = signals.signal("attempt-submitted")
 
 # A save that left the browser just before the deadline may arrive a moment after it.
 DEADLINE_GRACE = timedelta(seconds=5)
@@ -359,6 +365,7 @@ def submit(attempt: Attempt, reason: str = SubmitReason.TAKER) -> Attempt:
         timeout=reason == SubmitReason.TIMEOUT,
         link=external_url("diagnostics.result", attempt_id=attempt.id),
     )
+    attempt_submitted.send(attempt)
     db.session.commit()
     return attempt
 

@@ -1,0 +1,1 @@
+"""Directors' view of their school's staff: deficit profiles and development tracks."""

@@ -1,0 +1,87 @@
+"""What a director sees of the school's staff."""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from competence.accounts.models import User
+from competence.diagnostics.models import Attempt, AttemptStatus
+from competence.extensions import db
+from competence.instruments.library import compiled_version
+from competence.tracks.models import DevelopmentTrack
+
+
+@dataclass
+class Member:
+    """A staff member with their latest result per instrument and their tracks."""
+
+    user: User
+    latest: list[Attempt] = field(default_factory=list)
+    tracks: list[DevelopmentTrack] = field(default_factory=list)
+
+
+@dataclass
+class CompetenceShare:
+    """How many of the tested staff have a deficit in one competence."""
+
+    instrument: str
+    competence: str
+    title: str
+    tested: int
+    with_deficit: int
+
+    @property
+    def share(self) -> float:
+        """Return the share of tested staff with a deficit, 0..1."""
+        return self.with_deficit / self.tested if self.tested else 0.0
+
+
+def latest_attempts(users: list[User]) -> dict[int, list[Attempt]]:
+    """Return each user's newest submitted attempt per instrument."""
+    attempts = db.session.scalars(
+        select(Attempt)
+        .where(
+            Attempt.user_id.in_([u.id for u in users]),
+            Attempt.status == AttemptStatus.SUBMITTED,
+        )
+        .order_by(Attempt.submitted_at.desc())
+    ).all()
+    newest: dict[tuple[int, int], Attempt] = {}
+    for attempt in attempts:
+        newest.setdefault((attempt.user_id, attempt.document_id), attempt)
+    by_user: dict[int, list[Attempt]] = {}
+    for (user_id, _), attempt in newest.items():
+        by_user.setdefault(user_id, []).append(attempt)
+    return by_user
+
+
+def staff_of(school_id: int) -> list[Member]:
+    """Return the school's staff with their latest results and tracks."""
+    users = list(
+        db.session.scalars(select(User).where(User.school_id == school_id).order_by(User.full_name))
+    )
+    latest = latest_attempts(users)
+    tracks = db.session.scalars(
+        select(DevelopmentTrack)
+        .where(DevelopmentTrack.user_id.in_([u.id for u in users]))
+        .order_by(DevelopmentTrack.created_at.desc())
+    ).all()
+    members = {u.id: Member(u, latest.get(u.id, [])) for u in users}
+    for track in tracks:
+        members[track.user_id].tracks.append(track)
+    return list(members.values())
+
+
+def deficit_shares(attempts: list[Attempt]) -> list[CompetenceShare]:
+    """Return, per instrument competence, how many of these results show a deficit."""
+    shares: dict[tuple[str, str], CompetenceShare] = {}
+    for attempt in attempts:
+        ready = compiled_version(attempt.version_id)
+        for row in attempt.competence_scores:
+            key = (ready.instrument.title, row.competence)
+            if key not in shares:
+                title = ready.competences[row.competence].title
+                shares[key] = CompetenceShare(ready.instrument.title, row.competence, title, 0, 0)
+            shares[key].tested += 1
+            shares[key].with_deficit += int(row.deficit)
+    return sorted(shares.values(), key=lambda s: (s.instrument, -s.share, s.title))

@@ -1,0 +1,1 @@
+"""Recommendations and individual development tracks (ИОМ) built from deficits."""

@@ -1,0 +1,114 @@
+"""Forms of the track pages and of the catalogue editor."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, Regexp
+
+from competence.accounts.forms import MultiCheckboxField
+from competence.accounts.reference import POSITIONS, SUBJECTS
+
+REQUIRED = _l("This field is required.")
+
+KIND_LABELS = {
+    "course": _l("Further-training course"),
+    "internship": _l("Internship"),
+    "webinar": _l("Webinar"),
+    "seminar": _l("Seminar or workshop"),
+    "community": _l("Professional learning community"),
+    "mentoring": _l("Mentoring"),
+    "self_study": _l("Self-study materials"),
+    "exercise": _l("Practical exercise"),
+}
+FORMAT_LABELS = {
+    "in_person": _l("in person"),
+    "distance": _l("distance"),
+    "blended": _l("blended"),
+}
+
+
+class BuildTrackForm(FlaskForm):
+    """Build a track from recommendations, with a preferred format."""
+
+    preferred_format = SelectField(
+        _l("Preferred format"),
+        choices=[("", _l("any"))] + list(FORMAT_LABELS.items()),
+        validators=[Optional()],
+    )
+    submit = SubmitField(_l("Build my development track"))
+
+
+class PostponeForm(FlaskForm):
+    """Postpone a module."""
+
+    until = DateField(_l("New date"), validators=[DataRequired(REQUIRED)])
+    reason = TextAreaField(
+        _l("Reason"), validators=[DataRequired(REQUIRED), Length(max=1000)], render_kw={"rows": 2}
+    )
+    submit = SubmitField(_l("Postpone"))
+
+
+class DeclineForm(FlaskForm):
+    """Decline a module."""
+
+    reason = TextAreaField(
+        _l("Reason"), validators=[DataRequired(REQUIRED), Length(max=1000)], render_kw={"rows": 2}
+    )
+    submit = SubmitField(_l("Decline"))
+
+
+class DoneForm(FlaskForm):
+    """Mark a module done with evidence."""
+
+    note = TextAreaField(
+        _l("What was done (a short note)"), validators=[Length(max=4000)], render_kw={"rows": 3}
+    )
+    link = StringField(
+        _l("Link to a certificate, a product or a publication"),
+        validators=[Optional(), Length(max=500), URL(message=_l("Enter a full web address."))],
+    )
+    file = FileField(_l("File (PDF, image, document; up to 10 MB)"))
+    submit = SubmitField(_l("Mark as done"))
+
+
+class ModuleForm(FlaskForm):
+    """A catalogue module as methodists edit it."""
+
+    key = StringField(
+        _l("Identifier"),
+        validators=[
+            DataRequired(REQUIRED),
+            Length(max=64),
+            Regexp(
+                r"^[a-z][a-z0-9-]*$",
+                message=_l("Latin lower-case letters, digits and hyphens, starting with a letter."),
+            ),
+        ],
+    )
+    kind = SelectField(_l("Kind"), choices=list(KIND_LABELS.items()))
+    title = StringField(_l("Title"), validators=[DataRequired(REQUIRED), Length(max=300)])
+    description = TextAreaField(
+        _l("Description"), validators=[DataRequired(REQUIRED)], render_kw={"rows": 4}
+    )
+    provider = StringField(_l("Provider"), validators=[DataRequired(REQUIRED), Length(max=300)])
+    format = SelectField(_l("Format"), choices=list(FORMAT_LABELS.items()))
+    hours = IntegerField(_l("Hours"), validators=[DataRequired(REQUIRED), NumberRange(1, 144)])
+    duration_weeks = IntegerField(
+        _l("Duration, weeks"), validators=[DataRequired(REQUIRED), NumberRange(1, 52)]
+    )
+    positions = MultiCheckboxField(_l("For positions"), choices=list(POSITIONS.items()))
+    subjects = MultiCheckboxField(
+        _l("Only for teachers of (none = any)"), choices=list(SUBJECTS.items())
+    )
+    develops = TextAreaField(
+        _l("Competences it develops"),
+        description=_l(
+            "One per line: framework competence levels, e.g. "
+            "khkiro-pedagogue formative-assessment low basic"
+        ),
+        validators=[DataRequired(REQUIRED)],
+        render_kw={"rows": 4, "spellcheck": "false"},
+    )
+    url = StringField(_l("Web address (optional)"), validators=[Optional(), Length(max=500), URL()])
+    submit = SubmitField(_l("Save the module"))

@@ -1,0 +1,157 @@
+"""The catalogue of development modules and the tracks built from it."""
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from competence.database import UTCDateTime, utcnow
+from competence.extensions import db
+
+MODULE_KINDS = (
+    "course",
+    "internship",
+    "webinar",
+    "seminar",
+    "community",
+    "mentoring",
+    "self_study",
+    "exercise",
+)
+MODULE_FORMATS = ("in_person", "distance", "blended")
+
+
+class CatalogModule(db.Model):
+    """A development module: a course, internship, webinar, community, mentoring, material."""
+
+    __tablename__ = "catalog_modules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text)
+    provider: Mapped[str] = mapped_column(String(300))
+    format: Mapped[str] = mapped_column(String(20))
+    hours: Mapped[int]
+    duration_weeks: Mapped[int]
+    # {"positions": [...], "subjects": [...]} as in instrument files.
+    audience: Mapped[dict] = mapped_column(JSON)
+    # [{"framework": ..., "competence": ..., "levels": [...]}]
+    develops: Mapped[list] = mapped_column(JSON)
+    url: Mapped[str | None] = mapped_column(String(500))
+    # A retired module is no longer proposed; tracks that have it keep it.
+    retired: Mapped[bool] = mapped_column(default=False)
+    source: Mapped[str] = mapped_column(String(300), default="")
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class TrackStatus(StrEnum):
+    """Where a track is in the cycle: study, then the retake, then closed with growth."""
+
+    ACTIVE = "active"
+    AWAITING_RETAKE = "awaiting_retake"
+    COMPLETED = "completed"
+
+
+class DevelopmentTrack(db.Model):
+    """An individual development track (ИОМ) built from the deficits of one result."""
+
+    __tablename__ = "development_tracks"
+    __table_args__ = (
+        CheckConstraint("status IN ('active', 'awaiting_retake', 'completed')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    source_attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id"), unique=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("content_documents.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default=TrackStatus.ACTIVE, index=True)
+    preferred_format: Mapped[str | None] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    retake_attempt_id: Mapped[int | None] = mapped_column(ForeignKey("attempts.id"))
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Deficits nothing in the catalogue addresses, as found when the track was built.
+    gaps: Mapped[list] = mapped_column(JSON, default=list)
+    # {competence: {"before": score, "after": score, ...}} once the retake closes the cycle.
+    growth: Mapped[dict | None] = mapped_column(JSON)
+
+    user = relationship("User")
+    source_attempt = relationship("Attempt", foreign_keys=[source_attempt_id])
+    retake_attempt = relationship("Attempt", foreign_keys=[retake_attempt_id])
+    document = relationship("ContentDocument")
+    modules: Mapped[list["TrackModule"]] = relationship(
+        back_populates="track", cascade="all, delete-orphan", order_by="TrackModule.position"
+    )
+
+
+class ModuleStatus(StrEnum):
+    """What the teacher did with a module of the track."""
+
+    PLANNED = "planned"
+    POSTPONED = "postponed"
+    DONE = "done"
+    DECLINED = "declined"
+
+
+class TrackModule(db.Model):
+    """A module in a track, with what it is for and what became of it."""
+
+    __tablename__ = "track_modules"
+    __table_args__ = (
+        CheckConstraint("status IN ('planned', 'postponed', 'done', 'declined')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    track_id: Mapped[int] = mapped_column(
+        ForeignKey("development_tracks.id", ondelete="CASCADE"), index=True
+    )
+    module_id: Mapped[int] = mapped_column(ForeignKey("catalog_modules.id"))
+    position: Mapped[int]
+    mandatory: Mapped[bool]
+    # The deficits it works on: [{"competence", "title", "depth", "soft_skill"}].
+    deficits: Mapped[list] = mapped_column(JSON)
+    # As the module was when it entered the track (the catalogue may change later).
+    title: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(20))
+    hours: Mapped[int]
+    status: Mapped[str] = mapped_column(String(12), default=ModuleStatus.PLANNED)
+    due_date: Mapped[date] = mapped_column(Date)
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    evidence_note: Mapped[str | None] = mapped_column(Text)
+    evidence_link: Mapped[str | None] = mapped_column(String(500))
+    # The module that replaced this one after it was declined, if any.
+    replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("track_modules.id"))
+
+    track: Mapped[DevelopmentTrack] = relationship(back_populates="modules")
+    module: Mapped[CatalogModule] = relationship()
+    evidence_file: Mapped["EvidenceFile | None"] = relationship(
+        back_populates="track_module", cascade="all, delete-orphan", uselist=False
+    )
+
+    @property
+    def is_open(self) -> bool:
+        """Tell whether the module still waits to be done."""
+        return self.status in (ModuleStatus.PLANNED, ModuleStatus.POSTPONED)
+
+
+class EvidenceFile(db.Model):
+    """A file a teacher attached as evidence of a module done (size and type checked)."""
+
+    __tablename__ = "evidence_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    track_module_id: Mapped[int] = mapped_column(
+        ForeignKey("track_modules.id", ondelete="CASCADE"), unique=True
+    )
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int]
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    track_module: Mapped[TrackModule] = relationship(back_populates="evidence_file")

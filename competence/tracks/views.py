@@ -1,0 +1,245 @@
+"""Teachers' pages: recommendations, the development track, modules and their evidence."""
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from competence.accounts.models import Role
+from competence.diagnostics.models import Attempt
+from competence.extensions import db
+from competence.forms import ConfirmForm
+from competence.tracks import services
+from competence.tracks.evidence import EvidenceError, check_evidence
+from competence.tracks.forms import (
+    FORMAT_LABELS,
+    KIND_LABELS,
+    BuildTrackForm,
+    DeclineForm,
+    DoneForm,
+    PostponeForm,
+)
+from competence.tracks.models import DevelopmentTrack, TrackModule
+
+bp = Blueprint("tracks", __name__, url_prefix="/tracks")
+
+
+@bp.app_context_processor
+def track_labels():
+    """Offer module kind and format labels to every template."""
+    return {"kind_labels": KIND_LABELS, "format_labels": FORMAT_LABELS}
+
+
+def own_attempt(attempt_id: int) -> Attempt:
+    """Return the current user's submitted attempt, else 404."""
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or attempt.user_id != current_user.id or not attempt.is_submitted:
+        abort(404)
+    return attempt
+
+
+def may_see(track: DevelopmentTrack) -> bool:
+    """Tell whether the current user may read a track: its owner, the school's director,
+    methodists and administrators."""
+    if track.user_id == current_user.id or current_user.has_role(Role.METHODIST, Role.ADMIN):
+        return True
+    return (
+        current_user.has_role(Role.DIRECTOR)
+        and current_user.school_id is not None
+        and track.user.school_id == current_user.school_id
+    )
+
+
+@bp.route("/recommendations/<int:attempt_id>")
+@login_required
+def recommendations(attempt_id: int):
+    """Show the recommendations that follow from a result, grouped, with their deficits."""
+    attempt = own_attempt(attempt_id)
+    form = BuildTrackForm(preferred_format=request.args.get("format", ""))
+    chosen = form.preferred_format.data or None
+    return render_template(
+        "tracks/recommendations.html",
+        attempt=attempt,
+        found=services.recommend(attempt, chosen if chosen in FORMAT_LABELS else None),
+        deficits=services.deficits_of(attempt),
+        track=services.track_for(attempt),
+        form=form,
+    )
+
+
+@bp.route("/from/<int:attempt_id>", methods=["POST"])
+@login_required
+def build(attempt_id: int):
+    """Build the track from a result's recommendations."""
+    attempt = own_attempt(attempt_id)
+    form = BuildTrackForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        track = services.build_track(attempt, form.preferred_format.data or None)
+    except services.TrackError as exc:
+        flash(str(exc.message), "warning")
+        return redirect(url_for("tracks.recommendations", attempt_id=attempt.id)), 303
+    flash(_("Your development track is ready."), "success")
+    return redirect(url_for("tracks.track", track_id=track.id))
+
+
+@bp.route("/")
+@login_required
+def index():
+    """List the user's tracks with their progress."""
+    return render_template(
+        "tracks/index.html", tracks=services.tracks_of(current_user), progress=services.progress
+    )
+
+
+@bp.route("/<int:track_id>")
+@login_required
+def track(track_id: int):
+    """Show a track: modules in order, their state, and what can be done with them."""
+    item = db.get_or_404(DevelopmentTrack, track_id)
+    if not may_see(item):
+        abort(404)
+    return _render_track(item)
+
+
+def _render_track(item: DevelopmentTrack, status: int = 200, error=None, failed=None, **forms):
+    """Render a track page; a refused action is shown above the module it concerned."""
+    return render_template(
+        "tracks/track.html",
+        track=item,
+        progress=services.progress(item),
+        own=item.user_id == current_user.id,
+        confirm=ConfirmForm(),
+        postpone_form=forms.get("postpone_form") or PostponeForm(formdata=None),
+        decline_form=forms.get("decline_form") or DeclineForm(formdata=None),
+        done_form=forms.get("done_form") or DoneForm(formdata=None),
+        error=error,
+        failed=failed,
+    ), status
+
+
+def _module_action(track_module_id: int):
+    """Return the user's track module for an action, answering 404 for anybody else's."""
+    try:
+        return services.own_module(current_user, track_module_id)
+    except services.TrackError as exc:
+        abort(exc.status, str(exc.message))
+
+
+def _back(entry: TrackModule, status: int = 302):
+    """Return to the module on its track page."""
+    return redirect(
+        url_for("tracks.track", track_id=entry.track_id) + f"#module-{entry.id}"
+    ), status
+
+
+def _refuse(entry: TrackModule, message, status: int, **forms):
+    """Show why an action was refused, with its status; what was typed stays in the form."""
+    db.session.rollback()
+    return _render_track(entry.track, status, str(message), entry.id, **forms)
+
+
+@bp.route("/modules/<int:track_module_id>/move", methods=["POST"])
+@login_required
+def move(track_module_id: int):
+    """Move a module up or down."""
+    entry = _module_action(track_module_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.move(entry, request.form.get("direction", ""))
+    except services.TrackError as exc:
+        return _refuse(entry, exc.message, exc.status)
+    return _back(entry)
+
+
+@bp.route("/modules/<int:track_module_id>/postpone", methods=["POST"])
+@login_required
+def postpone(track_module_id: int):
+    """Postpone a module to a later date with a reason."""
+    entry = _module_action(track_module_id)
+    form = PostponeForm()
+    if not form.validate_on_submit():
+        return _refuse(entry, _first_error(form), 422, postpone_form=form)
+    try:
+        services.postpone(entry, form.until.data, form.reason.data)
+    except services.TrackError as exc:
+        return _refuse(entry, exc.message, exc.status, postpone_form=form)
+    flash(_("The module is postponed."), "info")
+    return _back(entry)
+
+
+@bp.route("/modules/<int:track_module_id>/decline", methods=["POST"])
+@login_required
+def decline(track_module_id: int):
+    """Decline a module with a reason."""
+    entry = _module_action(track_module_id)
+    form = DeclineForm()
+    if not form.validate_on_submit():
+        return _refuse(entry, _("Give a reason for declining the module."), 422, decline_form=form)
+    try:
+        replacement = services.decline(entry, form.reason.data)
+    except services.TrackError as exc:
+        return _refuse(entry, exc.message, exc.status, decline_form=form)
+    if replacement is not None:
+        flash(_("Declined. It is replaced by “%(title)s”.", title=replacement.title), "info")
+    else:
+        flash(_("The module is declined."), "info")
+    return _back(entry)
+
+
+@bp.route("/modules/<int:track_module_id>/done", methods=["POST"])
+@login_required
+def done(track_module_id: int):
+    """Mark a module done with a note, a link or a file as evidence."""
+    entry = _module_action(track_module_id)
+    form = DoneForm()
+    if not form.validate_on_submit():
+        return _refuse(entry, _first_error(form), 422, done_form=form)
+    upload = form.file.data
+    checked = None
+    if upload and upload.filename:
+        try:
+            checked = check_evidence(upload.filename, upload.read())
+        except EvidenceError as exc:
+            return _refuse(entry, exc.message, exc.status, done_form=form)
+    try:
+        services.mark_done(entry, form.note.data or "", form.link.data or "", checked)
+    except services.TrackError as exc:
+        return _refuse(entry, exc.message, exc.status, done_form=form)
+    flash(_("The module is marked as done."), "success")
+    return _back(entry)
+
+
+@bp.route("/modules/<int:track_module_id>/evidence")
+@login_required
+def evidence(track_module_id: int):
+    """Download the evidence file of a module."""
+    entry = db.get_or_404(TrackModule, track_module_id)
+    if not may_see(entry.track) or entry.evidence_file is None:
+        abort(404)
+    stored = entry.evidence_file
+    return Response(
+        stored.data,
+        mimetype=stored.content_type,
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{_quote(stored.filename)}",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+def _first_error(form) -> str:
+    """Return the first validation message of a form."""
+    return next(str(errors[0]) for errors in form.errors.values())
+
+
+def _quote(filename: str) -> str:
+    """Percent-encode a file name for a Content-Disposition header."""
+    from urllib.parse import quote
+
+    return quote(filename)
+
+
+# The catalogue editor's routes live in their own module on this blueprint.
+from competence.tracks import catalog_views  # noqa: E402, F401

@@ -1,0 +1,200 @@
+"""The catalogue files: validation with file and line, coverage, loading, the methodist's pages."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from competence.accounts.models import Role
+from competence.extensions import db
+from competence.instruments import services as instruments
+from competence.instruments.validation import validate_tree
+from competence.tracks.catalog import validate_catalog
+from competence.tracks.library import CATALOG_DIR, CatalogErrors, load_catalog
+from competence.tracks.models import CatalogModule
+from tests.factories import login, make_user, post_form
+
+ROOT = Path(__file__).parent.parent.parent / "instruments"
+
+BROKEN = """\
+modules:
+  - id: Bad_Id
+    kind: course
+    title: Курс
+    description: Описание.
+    provider: ХКИРО
+    format: online
+    hours: 20
+    duration_weeks: 60
+    audience: {positions: [teacher, janitor]}
+    develops:
+      - {framework: soft-skills, competence: telepathy, levels: [low, expert]}
+      - {framework: no-such-framework, competence: x, levels: [low]}
+    url: http://example.org
+"""
+
+
+@pytest.fixture(scope="module")
+def shipped_objects():
+    return validate_tree(ROOT).objects
+
+
+def test_the_shipped_catalogue_is_valid_and_covers_every_deficit_level(shipped_objects):
+    result = validate_catalog(CATALOG_DIR, shipped_objects)
+    assert [str(e) for e in result.errors] == []
+    assert len(result.modules) >= 100
+    kinds = {module["kind"] for module in result.modules}
+    assert kinds == {
+        "course",
+        "internship",
+        "webinar",
+        "seminar",
+        "community",
+        "mentoring",
+        "self_study",
+        "exercise",
+    }
+
+
+def test_every_error_is_reported_with_file_and_line(tmp_path, shipped_objects):
+    folder = tmp_path / "catalog"
+    folder.mkdir()
+    (folder / "broken.yaml").write_text(BROKEN, encoding="utf-8")
+    messages = [
+        str(e) for e in validate_catalog(folder, shipped_objects).errors if e.file == "broken.yaml"
+    ]
+    expected = [
+        ("broken.yaml:2:", "идентификатор"),
+        ("broken.yaml:7:", "неизвестный формат «online»"),
+        ("broken.yaml:8:", "курс повышения квалификации длится 16, 36 или 72 часа, указано 20"),
+        ("broken.yaml:9:", "продолжительность (в неделях) должна быть в диапазоне от 1 до 52"),
+        ("broken.yaml:10:", "неизвестный код должности «janitor»"),
+        ("broken.yaml:12:", "в рамке «soft-skills» нет компетенции «telepathy»"),
+        ("broken.yaml:12:", "неизвестный код уровня «expert»"),
+        ("broken.yaml:13:", "рамка «no-such-framework» не найдена"),
+        ("broken.yaml:14:", "адрес должен начинаться с https://"),
+    ]
+    for prefix, text in expected:
+        assert any(m.startswith(prefix) and text in m for m in messages), (prefix, text, messages)
+
+
+def test_duplicate_ids_and_coverage_gaps_are_errors(tmp_path, shipped_objects):
+    folder = tmp_path / "catalog"
+    shutil.copytree(CATALOG_DIR, folder)
+    # Copy one file under another name: every id repeats; then drop the soft-skills file.
+    shutil.copy(folder / "pedagogue.yaml", folder / "zz-copy.yaml")
+    (folder / "soft-skills.yaml").unlink()
+    errors = [str(e) for e in validate_catalog(folder, shipped_objects).errors]
+    assert any(
+        e.startswith("zz-copy.yaml:") and "уже описан в pedagogue.yaml:" in e for e in errors
+    )
+    assert any(
+        "пробел в каталоге: инструмент «soft-skills», компетенция «communication», уровень «low»"
+        in e
+        for e in errors
+    )
+
+
+def test_cli_validate_and_load(app, runner):
+    assert runner.invoke(args=["catalog", "validate"]).exit_code == 0
+    instruments.load_tree(ROOT)
+    result = runner.invoke(args=["catalog", "load"])
+    assert result.exit_code == 0, result.output
+    count = db.session.scalar(select(func.count(CatalogModule.id)))
+    assert f"created {count}" in result.output
+    again = runner.invoke(args=["catalog", "load"])
+    assert "created 0, updated 0, retired 0" in again.output
+
+
+def test_a_module_removed_from_the_files_is_retired_not_deleted(app, tmp_path):
+    instruments.load_tree(ROOT)
+    load_catalog()
+    folder = tmp_path / "catalog"
+    shutil.copytree(CATALOG_DIR, folder)
+    text = (folder / "soft-skills.yaml").read_text(encoding="utf-8")
+    first_id = next(
+        line.split(":", 1)[1].strip()
+        for line in text.splitlines()
+        if line.strip().startswith("- id:")
+    )
+    extra = folder / "extra.yaml"
+    extra.write_text("", encoding="utf-8")
+    extra.unlink()
+    # Remove the first module of the soft-skills file (up to the next "- id:").
+    lines = text.splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if line.strip().startswith("- id:"))
+    end = next(
+        i
+        for i, line in enumerate(lines[start + 1 :], start + 1)
+        if line.strip().startswith("- id:")
+    )
+    (folder / "soft-skills.yaml").write_text("".join(lines[:start] + lines[end:]), encoding="utf-8")
+    report = load_catalog(folder)
+    assert report.retired == [first_id]
+    module = db.session.scalar(select(CatalogModule).where(CatalogModule.key == first_id))
+    assert module is not None and module.retired
+
+
+def test_loading_a_broken_catalogue_changes_nothing(app, tmp_path):
+    instruments.load_tree(ROOT)
+    folder = tmp_path / "catalog"
+    shutil.copytree(CATALOG_DIR, folder)
+    (folder / "broken.yaml").write_text(BROKEN, encoding="utf-8")
+    with pytest.raises(CatalogErrors):
+        load_catalog(folder)
+    assert db.session.scalar(select(func.count(CatalogModule.id))) == 0
+
+
+def test_methodists_edit_the_catalogue_with_the_same_checks(client):
+    instruments.load_tree(ROOT)
+    load_catalog()
+    make_user(email="m@example.org", role=Role.METHODIST, position="other")
+    login(client, "m@example.org")
+    page = client.get("/tracks/catalog/").get_data(as_text=True)
+    assert "Для каждой компетенции каждого опубликованного инструмента есть модуль" in page
+    form = {
+        "key": "ped-webinar-new",
+        "kind": "webinar",
+        "title": "Новый вебинар",
+        "description": "Описание вебинара.",
+        "provider": "КГБОУ ДПО ХКИРО",
+        "format": "distance",
+        "hours": "2",
+        "duration_weeks": "1",
+        "positions": ["teacher"],
+        "develops": "khkiro-pedagogue no-such-competence low",
+    }
+    refused = post_form(client, "/tracks/catalog/new", form)
+    assert refused.status_code == 422
+    assert "нет компетенции «no-such-competence»" in refused.get_data(as_text=True)
+    assert 'value="Новый вебинар"' in refused.get_data(as_text=True)
+    form["develops"] = "khkiro-pedagogue formative-assessment low basic"
+    saved = post_form(client, "/tracks/catalog/new", form)
+    assert saved.status_code == 302
+    module = db.session.scalar(select(CatalogModule).where(CatalogModule.key == "ped-webinar-new"))
+    assert module.develops == [
+        {
+            "framework": "khkiro-pedagogue",
+            "competence": "formative-assessment",
+            "levels": ["low", "basic"],
+        }
+    ]
+    assert (
+        post_form(
+            client, "/tracks/catalog/ped-webinar-new/retire", {}, page="/tracks/catalog/"
+        ).status_code
+        == 302
+    )
+    db.session.refresh(module)
+    assert module.retired
+    assert (
+        "ped-webinar-new" in client.get("/tracks/catalog.yaml").get_data(as_text=True)
+        or module.retired
+    )
+
+
+def test_teachers_cannot_open_the_catalogue_editor(client):
+    make_user()
+    login(client)
+    assert client.get("/tracks/catalog/").status_code == 403
