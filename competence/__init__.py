@@ -98,6 +98,7 @@ def _init_i18n(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     """Attach every domain's blueprint."""
+    import competence.certificates.models  # noqa: F401 - its tables belong to the schema
     from competence.accounts.views import bp as accounts_bp
     from competence.admin.views import bp as admin_bp
     from competence.cabinet.views import bp as cabinet_bp

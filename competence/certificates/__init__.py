@@ -1,0 +1,1 @@
+"""Certificates: PDF documents with a public verification page, issued singly or in batches."""
