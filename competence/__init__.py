@@ -79,14 +79,16 @@ def _init_login(app: Flask) -> None:
 
 def _init_i18n(app: Flask) -> None:
     """Configure Flask-Babel: Russian by default, English on request."""
-    from flask import request, session
+    from flask import has_request_context, session
     from flask_login import current_user
 
     def select_locale() -> str:
         languages = app.config["LANGUAGES"]
+        if not has_request_context():  # background jobs and commands
+            return app.config["BABEL_DEFAULT_LOCALE"]
         if current_user.is_authenticated and current_user.locale in languages:
             return current_user.locale
-        chosen = session.get("locale") if request else None
+        chosen = session.get("locale")
         return chosen if chosen in languages else app.config["BABEL_DEFAULT_LOCALE"]
 
     babel.init_app(
@@ -105,6 +107,7 @@ def _register_blueprints(app: Flask) -> None:
     from competence.diagnostics.views import bp as diagnostics_bp
     from competence.instruments.views import bp as instruments_bp
     from competence.main.views import bp as main_bp
+    from competence.schools.views import bp as schools_bp
     from competence.staff.views import bp as staff_bp
     from competence.tracks.views import bp as tracks_bp
 
@@ -116,6 +119,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(diagnostics_bp)
     app.register_blueprint(tracks_bp)
     app.register_blueprint(staff_bp)
+    app.register_blueprint(schools_bp)
 
 
 def _register_cli(app: Flask) -> None:

@@ -19,11 +19,13 @@ from competence.extensions import db
 from competence.instruments.cli import DEFAULT_PATH as INSTRUMENTS_DIR
 from competence.instruments.services import load_tree
 from competence.outbox.services import deliver_due
-from competence.schools.models import Municipality, School
+from competence.schools.imports import import_indicators
+from competence.schools.models import Municipality, School, SchoolIndicators
 from competence.schools.registry import import_registry
 from competence.tracks.library import load_catalog
 
 REGION_FILE = Path(__file__).with_name("region.csv")
+INDICATORS_FILE = Path(__file__).with_name("indicators.csv")
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,14 @@ def load_region() -> None:
     import_registry(REGION_FILE.name, REGION_FILE.read_bytes())
 
 
+def load_indicators() -> bool:
+    """Import the demo indicator values unless some are stored already; tell whether it did."""
+    if db.session.scalar(select(SchoolIndicators.id).limit(1)) is not None:
+        return False
+    import_indicators(INDICATORS_FILE.name, INDICATORS_FILE.read_bytes())
+    return True
+
+
 def load_accounts() -> list[DemoAccount]:
     """Create the demo accounts that do not exist yet; return the ones created."""
     created = []
@@ -125,6 +135,8 @@ def load_accounts() -> list[DemoAccount]:
 def seed_demo_command() -> None:
     """Load the demo region, the shipped instruments and a demo account per role (repeatable)."""
     load_region()
+    if load_indicators():
+        click.echo("Indicator values of the demo schools imported (2021-2024)")
     load_accounts()
     report = load_tree(INSTRUMENTS_DIR)
     click.echo(f"Instruments: {len(report.published)} published, {len(report.unchanged)} unchanged")

@@ -12,7 +12,7 @@ school_id identifies it, and the identification shows its latest name.
 """
 
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Container, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -78,9 +78,18 @@ class IndicatorFileError(ValueError):
 
 
 def read_indicator_file(
-    filename: str, data: bytes, *, years: Sequence[int] | None = None
+    filename: str,
+    data: bytes,
+    *,
+    years: Sequence[int] | None = None,
+    known_schools: Container[str] | None = None,
+    consecutive_years: bool = False,
 ) -> tuple[SchoolYearRecord, ...]:
-    """Read and validate an indicator file; each of `years` must have at least one row."""
+    """Read and validate an indicator file; each of `years` must have at least one row.
+
+    With `known_schools`, a school_id outside it is an error of its row; with
+    `consecutive_years`, a year between the file's first and last year without any row is one.
+    """
     check = _Checker(_read(filename, data))
     columns = check.header(INDICATOR_FILE_COLUMNS, REQUIRED_COLUMNS)
     indicator_columns = [column for column in columns if column in INDICATORS_BY_CODE]
@@ -96,6 +105,8 @@ def read_indicator_file(
         year = check.year(number, row)
         values = {code: check.value(number, code, row[code]) for code in indicator_columns}
         school_id = row.get("school_id")
+        if known_schools is not None and school_id and school_id not in known_schools:
+            check.error(number, "school_id", f"школы «{school_id}» нет в реестре школ")
         if year is None or not school_id:
             continue
         if (year, school_id) in first_rows:
@@ -116,19 +127,30 @@ def read_indicator_file(
                 excluded=row.get(EXCLUDED_COLUMN) or None,
             )
         )
-    for year in sorted(set(years or ()) - {year for year, _ in first_rows}):
+    present = {year for year, _ in first_rows}
+    expected = set(years or ())
+    if consecutive_years and present:
+        expected |= set(range(min(present), max(present) + 1))
+    for year in sorted(expected - present):
         check.error(None, "year", f"нет ни одной строки за {year} год")
     check.raise_errors()
     return tuple(records)
 
 
-def read_region_means(filename: str, data: bytes) -> dict[tuple[int, str], float]:
-    """Read and validate a region-means file into {(year, indicator code): region mean}."""
+def read_region_means(
+    filename: str, data: bytes, *, known_years: Collection[int] | None = None
+) -> dict[tuple[int, str], float]:
+    """Read and validate a region-means file into {(year, indicator code): region mean}.
+
+    With `known_years`, a row of another year is an error (its year has no indicator values).
+    """
     check = _Checker(_read(filename, data))
     columns = check.header(frozenset(REGION_MEANS_COLUMNS), REGION_MEANS_COLUMNS)
     means, first_rows = {}, {}
     for number, row in check.rows(columns):
         year = check.year(number, row)
+        if known_years is not None and year is not None and year not in known_years:
+            check.error(number, "year", f"за {year} год в файле показателей нет строк")
         code = row.get("indicator", "").lower()
         if code not in GAP_CODES:
             if "indicator" in row:
