@@ -100,10 +100,10 @@ def _init_i18n(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     """Attach every domain's blueprint."""
-    import competence.certificates.models  # noqa: F401 - its tables belong to the schema
     from competence.accounts.views import bp as accounts_bp
     from competence.admin.views import bp as admin_bp
     from competence.cabinet.views import bp as cabinet_bp
+    from competence.certificates.views import bp as certificates_bp
     from competence.diagnostics.views import bp as diagnostics_bp
     from competence.instruments.views import bp as instruments_bp
     from competence.main.views import bp as main_bp
@@ -120,6 +120,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(tracks_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(schools_bp)
+    app.register_blueprint(certificates_bp)
 
 
 def _register_cli(app: Flask) -> None:
@@ -128,6 +129,7 @@ def _register_cli(app: Flask) -> None:
     from competence.demo import seed_demo_command, serve_command
     from competence.diagnostics.cli import diagnostics_cli
     from competence.instruments.cli import instruments_cli
+    from competence.jobs_cli import jobs_cli
     from competence.outbox.cli import mail_cli
     from competence.schools.cli import schools_cli
     from competence.tracks.cli import catalog_cli
@@ -139,6 +141,7 @@ def _register_cli(app: Flask) -> None:
         catalog_cli,
         diagnostics_cli,
         instruments_cli,
+        jobs_cli,
         schools_cli,
         translations_cli,
         seed_demo_command,

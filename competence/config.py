@@ -72,6 +72,8 @@ def from_environment(instance_path: str) -> dict:
         "JOBS_BACKEND": os.environ.get(
             "JOBS_BACKEND", "rq" if os.environ.get("REDIS_URL") else "inline"
         ),
+        # Parallel jobs a certificate batch is split into (RQ: one per worker process).
+        "CERTIFICATE_BATCH_SHARDS": _int("CERTIFICATE_BATCH_SHARDS", 2),
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE"),
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE"),

@@ -1,6 +1,7 @@
 """Request hooks and template helpers shared by every page."""
 
 import re
+from urllib.parse import unquote
 
 from flask import Flask, redirect, request, session, url_for
 from flask_babel import format_date, format_datetime
@@ -76,6 +77,7 @@ def init_app(app: Flask) -> None:
         }
 
     app.jinja_env.filters["paragraphs"] = paragraphs
+    app.jinja_env.filters["unquote"] = unquote
     app.jinja_env.filters["number_input"] = number_input
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": (
         format_datetime(value, fmt) if value else "—"

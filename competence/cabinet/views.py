@@ -3,6 +3,7 @@
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
+from competence.certificates.services import certificates_of
 from competence.diagnostics import services as diagnostics
 from competence.forms import ConfirmForm
 from competence.tracks import services as tracks
@@ -21,5 +22,6 @@ def index():
         history=diagnostics.history(current_user),
         tracks=tracks.tracks_of(current_user),
         progress=tracks.progress,
+        certificates=certificates_of(current_user),
         confirm=ConfirmForm(),
     )

@@ -92,14 +92,33 @@ class CertificateBatch(db.Model):
     forced_reason: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(12), default=BatchStatus.QUEUED)
     total: Mapped[int] = mapped_column(default=0)
+    # Counters are bumped in SQL (issued = issued + 1): shards run in parallel processes.
     issued: Mapped[int] = mapped_column(default=0)
     skipped: Mapped[int] = mapped_column(default=0)
     failed: Mapped[int] = mapped_column(default=0)
-    # [{"user_id", "name", "error"}] for certificates that could not be issued.
-    errors: Mapped[list] = mapped_column(JSON, default=list)
-    # The ids of the targets (tracks or attempts) still to process, in order.
+    # The ids of the targets (tracks or attempts), in order; shard k of n takes every n-th.
     targets: Mapped[list] = mapped_column(JSON, default=list)
+    shards: Mapped[int] = mapped_column(default=1)
+    shards_done: Mapped[int] = mapped_column(default=0)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     created_by = relationship("User")
+    errors: Mapped[list["CertificateBatchError"]] = relationship(
+        order_by="CertificateBatchError.id", cascade="all, delete-orphan"
+    )
+
+
+class CertificateBatchError(db.Model):
+    """A certificate of a batch that could not be issued, and why."""
+
+    __tablename__ = "certificate_batch_errors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(
+        ForeignKey("certificate_batches.id", ondelete="CASCADE"), index=True
+    )
+    target_id: Mapped[int]
+    holder_name: Mapped[str] = mapped_column(String(200))
+    error: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

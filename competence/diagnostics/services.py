@@ -38,6 +38,9 @@ from competence.outbox.services import external_url, queue_email
 # can record what it means for them atomically; receivers get the attempt.
 signals = Namespace()
 attempt_submitted = signals.signal("attempt-submitted")
+# Sent after that transaction is committed, for work that must not hold it back or undo it
+# (issuing a certificate).
+attempt_recorded = signals.signal("attempt-recorded")
 
 # A save that left the browser just before the deadline may arrive a moment after it.
 DEADLINE_GRACE = timedelta(seconds=5)
@@ -367,6 +370,7 @@ def submit(attempt: Attempt, reason: str = SubmitReason.TAKER) -> Attempt:
     )
     attempt_submitted.send(attempt)
     db.session.commit()
+    attempt_recorded.send(attempt)
     return attempt
 
 

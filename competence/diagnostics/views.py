@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from competence.certificates.services import active_certificate
 from competence.diagnostics import services
 from competence.diagnostics.answers import AnswerError, typed_answer
 from competence.diagnostics.charts import growth_chart, profile_chart
@@ -189,4 +190,5 @@ def result(attempt_id: int):
         if change
         else None,
         earlier=earlier,
+        certificate=active_certificate(attempt=item),
     )

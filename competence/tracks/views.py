@@ -1,10 +1,13 @@
 """Teachers' pages: recommendations, the development track, modules and their evidence."""
 
+from urllib.parse import quote
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from competence.accounts.models import Role
+from competence.certificates.services import active_certificate
 from competence.diagnostics.models import Attempt
 from competence.extensions import db
 from competence.forms import ConfirmForm
@@ -115,6 +118,7 @@ def _render_track(item: DevelopmentTrack, status: int = 200, error=None, failed=
         done_form=forms.get("done_form") or DoneForm(formdata=None),
         error=error,
         failed=failed,
+        certificate=active_certificate(track=item) if item.user_id == current_user.id else None,
     ), status
 
 
@@ -236,8 +240,6 @@ def _first_error(form) -> str:
 
 def _quote(filename: str) -> str:
     """Percent-encode a file name for a Content-Disposition header."""
-    from urllib.parse import quote
-
     return quote(filename)
 
 

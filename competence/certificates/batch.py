@@ -1,0 +1,174 @@
+"""Batch issue of certificates as a background job with progress an admin can come back to."""
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from competence import audit
+from competence.accounts.models import User
+from competence.certificates import services
+from competence.certificates.models import (
+    BatchStatus,
+    Certificate,
+    CertificateBatch,
+    CertificateBatchError,
+    CertificateKind,
+)
+from competence.database import utcnow
+from competence.diagnostics.models import Attempt, AttemptStatus
+from competence.extensions import db
+from competence.jobs import enqueue
+from competence.outbox.models import OutboxAttachment, OutboxMessage
+from competence.tracks.models import DevelopmentTrack, TrackStatus
+
+JOB = "competence.certificates.batch:run_batch"
+
+
+def _users(school_id: int | None, municipality_id: int | None):
+    """Return a query of the ids of users in the chosen school or municipality (or all)."""
+    query = select(User.id)
+    if school_id:
+        query = query.where(User.school_id == school_id)
+    elif municipality_id:
+        query = query.where(User.municipality_id == municipality_id)
+    return query
+
+
+def select_targets(
+    kind: str, school_id=None, municipality_id=None, document_id=None, include_unfinished=False
+) -> list[int]:
+    """Return the tracks or diagnostic attempts a batch would certify, without a certificate."""
+    users = _users(school_id, municipality_id)
+    if kind == CertificateKind.TRACK:
+        query = select(DevelopmentTrack).where(DevelopmentTrack.user_id.in_(users))
+        if not include_unfinished:
+            query = query.where(DevelopmentTrack.status == TrackStatus.COMPLETED)
+        tracks = db.session.scalars(query.order_by(DevelopmentTrack.id)).all()
+        return [t.id for t in tracks if services.active_certificate(track=t) is None]
+    query = select(Attempt).where(
+        Attempt.user_id.in_(users), Attempt.status == AttemptStatus.SUBMITTED
+    )
+    if document_id:
+        query = query.where(Attempt.document_id == document_id)
+    newest: dict[tuple[int, int], Attempt] = {}
+    for attempt in db.session.scalars(query.order_by(Attempt.submitted_at.desc())):
+        newest.setdefault((attempt.user_id, attempt.document_id), attempt)
+    return sorted(a.id for a in newest.values() if services.active_certificate(attempt=a) is None)
+
+
+def start_batch(actor, kind: str, selection: dict, forced_reason: str | None = None):
+    """Create a batch for the selected holders and hand it to background jobs (one per shard)."""
+    targets = select_targets(
+        kind,
+        selection.get("school_id"),
+        selection.get("municipality_id"),
+        selection.get("document_id"),
+        include_unfinished=bool(forced_reason),
+    )
+    # Rendering is CPU-bound: parallel shards only help with workers in other processes.
+    parallel = current_app.config["JOBS_BACKEND"] == "rq"
+    shards = (
+        max(1, min(len(targets), current_app.config["CERTIFICATE_BATCH_SHARDS"])) if parallel else 1
+    )
+    batch = CertificateBatch(
+        created_by_id=actor.id,
+        kind=kind,
+        selection=selection,
+        forced_reason=forced_reason or None,
+        targets=targets,
+        total=len(targets),
+        shards=shards,
+    )
+    db.session.add(batch)
+    audit.record(
+        "certificate_batch_started",
+        actor,
+        "batch",
+        None,
+        kind=kind,
+        total=len(targets),
+        **selection,
+    )
+    db.session.commit()
+    for shard in range(shards):
+        enqueue(JOB, batch.id, shard, shards)
+    return batch
+
+
+def _issue_one(batch: CertificateBatch, target_id: int, actor) -> None:
+    """Issue the certificate of one target of a batch (commits)."""
+    if batch.kind == CertificateKind.TRACK:
+        track = db.session.get(DevelopmentTrack, target_id)
+        services.issue_for_track(track, actor, batch.forced_reason)
+    else:
+        services.issue_for_attempt(db.session.get(Attempt, target_id), actor)
+
+
+def _holder(batch: CertificateBatch, target_id: int) -> User | None:
+    """Return the holder a target belongs to, for the error report."""
+    model = DevelopmentTrack if batch.kind == CertificateKind.TRACK else Attempt
+    target = db.session.get(model, target_id)
+    return target.user if target is not None else None
+
+
+def _forget_documents() -> None:
+    """Drop certificates and letters (they carry PDFs) from the session: flat memory."""
+    for obj in list(db.session.identity_map.values()):
+        if isinstance(obj, Certificate | OutboxMessage | OutboxAttachment):
+            db.session.expunge(obj)
+
+
+def _bump(batch_id: int, counter: str) -> None:
+    """Add one to a counter of a batch, in SQL (other shards update it too)."""
+    column = getattr(CertificateBatch, counter)
+    db.session.execute(
+        update(CertificateBatch).where(CertificateBatch.id == batch_id).values({column: column + 1})
+    )
+
+
+def run_batch(batch_id: int, shard: int = 0, shards: int = 1) -> None:
+    """Issue the certificates of one shard of a batch; a failure is recorded, the rest go on."""
+    batch = db.session.get(CertificateBatch, batch_id)
+    if batch is None or batch.status == BatchStatus.FINISHED:
+        return
+    if batch.status == BatchStatus.QUEUED:
+        batch.status, batch.started_at = BatchStatus.RUNNING, utcnow()
+    db.session.commit()
+    actor_id, targets = batch.created_by_id, list(batch.targets)[shard::shards]
+    for target_id in targets:
+        actor = db.session.get(User, actor_id) if actor_id else None
+        batch = db.session.get(CertificateBatch, batch_id)
+        try:
+            _issue_one(batch, target_id, actor)
+        except services.CertificateError:
+            db.session.rollback()
+            _bump(batch_id, "skipped")
+        except Exception as exc:  # noqa: BLE001 - one broken certificate must not stop the batch
+            db.session.rollback()
+            current_app.logger.exception("batch %s: target %s failed", batch_id, target_id)
+            holder = _holder(db.session.get(CertificateBatch, batch_id), target_id)
+            _bump(batch_id, "failed")
+            db.session.add(
+                CertificateBatchError(
+                    batch_id=batch_id,
+                    target_id=target_id,
+                    holder_name=holder.full_name if holder else "—",
+                    error=f"{type(exc).__name__}: {exc}"[:2000],
+                )
+            )
+        else:
+            _bump(batch_id, "issued")
+        db.session.commit()
+        _forget_documents()
+    done = db.session.execute(
+        update(CertificateBatch)
+        .where(CertificateBatch.id == batch_id)
+        .values(shards_done=CertificateBatch.shards_done + 1)
+        .returning(CertificateBatch.shards_done, CertificateBatch.shards)
+    ).one()
+    if done.shards_done >= done.shards:
+        db.session.execute(
+            update(CertificateBatch)
+            .where(CertificateBatch.id == batch_id)
+            .values(status=BatchStatus.FINISHED, finished_at=utcnow())
+        )
+    db.session.commit()

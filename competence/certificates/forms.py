@@ -1,0 +1,81 @@
+"""Forms of the certificate pages."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from competence.accounts.forms import optional_int
+
+REQUIRED = _l("This field is required.")
+
+
+class VerifyForm(FlaskForm):
+    """Type a certificate number to check it (sent by GET, no CSRF)."""
+
+    class Meta:
+        csrf = False
+
+    number = StringField(
+        _l("Certificate number"),
+        validators=[DataRequired(REQUIRED), Length(max=40)],
+        render_kw={"placeholder": "ХКИРО-2026-000123"},
+    )
+    submit = SubmitField(_l("Check"))
+
+
+class RevokeForm(FlaskForm):
+    """Revoke a certificate with a reason."""
+
+    reason = TextAreaField(
+        _l("Reason"), validators=[DataRequired(REQUIRED), Length(max=2000)], render_kw={"rows": 2}
+    )
+    submit = SubmitField(_l("Revoke"))
+
+
+class FindHolderForm(FlaskForm):
+    """Find the person to issue a certificate to (sent by GET)."""
+
+    class Meta:
+        csrf = False
+
+    email = EmailField(_l("E-mail of the holder"), validators=[DataRequired(REQUIRED)])
+    submit = SubmitField(_l("Find"))
+
+
+class IssueForm(FlaskForm):
+    """Issue one certificate by hand; a track not completed needs a reason."""
+
+    reason = TextAreaField(
+        _l("Reason (only for a track that is not completed)"),
+        validators=[Optional(), Length(max=2000)],
+        render_kw={"rows": 2},
+    )
+    submit = SubmitField(_l("Issue"))
+
+
+class BatchForm(FlaskForm):
+    """Issue certificates to many holders at once."""
+
+    kind = SelectField(
+        _l("Certificates of"),
+        choices=[
+            ("track", _l("completed development tracks")),
+            ("diagnostic", _l("completed diagnostics (latest per instrument)")),
+        ],
+    )
+    municipality = SelectField(
+        _l("Municipality"), coerce=optional_int, validate_choice=False, validators=[Optional()]
+    )
+    school = SelectField(
+        _l("School"), coerce=optional_int, validate_choice=False, validators=[Optional()]
+    )
+    instrument = SelectField(
+        _l("Diagnostic"), coerce=optional_int, validate_choice=False, validators=[Optional()]
+    )
+    reason = TextAreaField(
+        _l("Also tracks that are not completed, for this reason"),
+        validators=[Optional(), Length(max=2000)],
+        render_kw={"rows": 2},
+    )
+    submit = SubmitField(_l("Start the batch"))

@@ -1,0 +1,281 @@
+"""Issuing, numbering, revoking and verifying certificates."""
+
+import hashlib
+import math
+import re
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from competence import audit
+from competence.certificates.document import render_certificate
+from competence.certificates.models import Certificate, CertificateCounter, CertificateKind
+from competence.database import utcnow
+from competence.diagnostics.models import Attempt
+from competence.diagnostics.services import attempt_recorded
+from competence.extensions import db
+from competence.instruments.library import compiled_version
+from competence.outbox.services import external_url, queue_email
+from competence.tracks.models import DevelopmentTrack, ModuleStatus, TrackStatus
+
+PREFIX = "ХКИРО"
+NUMBER = re.compile(rf"^{PREFIX}-(\d{{4}})-(\d{{6}})$")
+
+
+class CertificateError(Exception):
+    """A certificate operation refused; `status` is the HTTP status to answer with."""
+
+    def __init__(self, message, status: int = 409):
+        super().__init__(str(message))
+        self.message = message
+        self.status = status
+
+
+def format_number(year: int, serial: int) -> str:
+    """Return the public number of a certificate: ХКИРО-2026-000123."""
+    return f"{PREFIX}-{year}-{serial:06d}"
+
+
+def parse_number(text: str) -> tuple[int, int] | None:
+    """Return (year, serial) of a well-formed number, else None."""
+    match = NUMBER.fullmatch(text.strip().upper())
+    return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+def next_serial(year: int) -> int:
+    """Take the next serial number of a year; numbers are never reused."""
+    for _ in range(3):
+        taken = db.session.execute(
+            update(CertificateCounter)
+            .where(CertificateCounter.year == year)
+            .values(last=CertificateCounter.last + 1)
+            .returning(CertificateCounter.last)
+        ).scalar()
+        if taken is not None:
+            return taken
+        try:
+            # The first certificate of a year creates its counter; a concurrent first one
+            # makes this insert fail, and the update above then succeeds.
+            with db.session.begin_nested():
+                db.session.execute(insert(CertificateCounter).values(year=year, last=1))
+            return 1
+        except IntegrityError:
+            continue
+    raise RuntimeError("could not take a certificate number")
+
+
+def active_certificate(track: DevelopmentTrack | None = None, attempt: Attempt | None = None):
+    """Return the valid certificate of a track or a diagnostic attempt, if one was issued."""
+    query = select(Certificate).where(Certificate.revoked_at.is_(None))
+    if track is not None:
+        query = query.where(Certificate.track_id == track.id)
+    else:
+        query = query.where(
+            Certificate.attempt_id == attempt.id, Certificate.kind == CertificateKind.DIAGNOSTIC
+        )
+    return db.session.scalar(query)
+
+
+@dataclass(frozen=True)
+class Content:
+    """What a certificate certifies, as it will be printed."""
+
+    title: str
+    hours: int
+    details: dict
+
+
+def track_content(track: DevelopmentTrack) -> Content:
+    """Describe a development track: its modules, hours and the growth after the retake."""
+    ready = compiled_version(track.source_attempt.version_id)
+    done = [m for m in track.modules if m.status == ModuleStatus.DONE]
+    growth = []
+    for competence_id, change in (track.growth or {}).items():
+        competence = ready.competences.get(competence_id)
+        growth.append(
+            {
+                "title": competence.title if competence else competence_id,
+                "before": change.get("before"),
+                "after": change.get("after"),
+            }
+        )
+    return Content(
+        title=ready.instrument.title,
+        hours=sum(m.hours for m in done),
+        details={
+            "instrument": ready.instrument.title,
+            "modules": [{"title": m.title, "kind": m.kind, "hours": m.hours} for m in done],
+            "growth": growth,
+            "diagnosed_on": track.source_attempt.submitted_at.date().isoformat(),
+            "retaken_on": (
+                track.retake_attempt.submitted_at.date().isoformat()
+                if track.retake_attempt
+                else None
+            ),
+        },
+    )
+
+
+def attempt_content(attempt: Attempt) -> Content:
+    """Describe a completed diagnostic with its profile summary."""
+    ready = compiled_version(attempt.version_id)
+    levels = {level.id: level.title for level in ready.level_scale.levels}
+    return Content(
+        title=ready.instrument.title,
+        hours=max(1, math.ceil(ready.instrument.time_limit_minutes / 60)),
+        details={
+            "instrument": ready.instrument.title,
+            "total": round(attempt.total_score or 0.0, 1),
+            "competences": [
+                {
+                    "title": ready.competences[row.competence].title,
+                    "score": round(row.score, 1),
+                    "level": levels.get(row.level, row.level),
+                    "deficit": row.deficit,
+                }
+                for row in attempt.competence_scores
+            ],
+            "diagnosed_on": attempt.submitted_at.date().isoformat(),
+        },
+    )
+
+
+def _issue(kind, user, content: Content, actor, forced_reason=None, track=None, attempt=None):
+    """Number, render, store and send a certificate (added to the session, not committed)."""
+    now = utcnow()
+    serial = next_serial(now.year)
+    certificate = Certificate(
+        number=format_number(now.year, serial),
+        year=now.year,
+        serial=serial,
+        kind=kind,
+        user_id=user.id,
+        track_id=track.id if track else None,
+        attempt_id=attempt.id if attempt else None,
+        holder_name=user.full_name,
+        title=content.title,
+        hours=content.hours,
+        details=content.details,
+        issued_at=now,
+        issued_by_id=getattr(actor, "id", None),
+        forced_reason=forced_reason,
+    )
+    verify_url = external_url("certificates.verify", number=certificate.number)
+    certificate.pdf = render_certificate(certificate, verify_url)
+    certificate.pdf_sha256 = hashlib.sha256(certificate.pdf).hexdigest()
+    db.session.add(certificate)
+    queue_email(
+        "certificate_issued",
+        user.email,
+        _l("Certificate %(number)s", number=certificate.number),
+        "certificate_issued",
+        locale=user.locale,
+        user=user,
+        certificate=certificate,
+        link=verify_url,
+        attachments=((f"{certificate.number}.pdf", "application/pdf", certificate.pdf),),
+    )
+    audit.record(
+        "certificate_issued",
+        actor,
+        "certificate",
+        certificate.number,
+        kind=kind,
+        holder=user.id,
+        forced_reason=forced_reason,
+    )
+    return certificate
+
+
+def issue_for_track(track: DevelopmentTrack, actor=None, forced_reason=None, commit=True):
+    """Issue the certificate of a development track; a track not completed needs a reason."""
+    existing = active_certificate(track=track)
+    if existing is not None:
+        raise CertificateError(
+            _l(
+                "A certificate for this track is already issued: %(number)s.",
+                number=existing.number,
+            )
+        )
+    if track.status != TrackStatus.COMPLETED:
+        if not (forced_reason or "").strip():
+            raise CertificateError(
+                _l("The track is not completed: an administrator may issue it only with a reason."),
+                status=422,
+            )
+    else:
+        forced_reason = None
+    certificate = _issue(
+        CertificateKind.TRACK, track.user, track_content(track), actor, forced_reason, track=track
+    )
+    if commit:
+        db.session.commit()
+    return certificate
+
+
+def issue_for_attempt(attempt: Attempt, actor=None, commit=True):
+    """Issue the certificate of a completed diagnostic (once per attempt)."""
+    if not attempt.is_submitted:
+        raise CertificateError(_l("The diagnostic is not finished yet."), status=422)
+    existing = active_certificate(attempt=attempt)
+    if existing is not None:
+        return existing
+    certificate = _issue(
+        CertificateKind.DIAGNOSTIC, attempt.user, attempt_content(attempt), actor, attempt=attempt
+    )
+    if commit:
+        db.session.commit()
+    return certificate
+
+
+def revoke(certificate: Certificate, actor, reason: str) -> None:
+    """Revoke a certificate with a reason; its number stays taken."""
+    if certificate.is_revoked:
+        raise CertificateError(
+            _l(
+                "The certificate was already revoked on %(date)s.",
+                date=certificate.revoked_at.date(),
+            )
+        )
+    if not reason.strip():
+        raise CertificateError(_l("Give the reason for revoking."), status=422)
+    actor_id = actor.id  # read before changing the row: the revocation is set all at once
+    certificate.revoke_reason = reason.strip()
+    certificate.revoked_at = utcnow()
+    certificate.revoked_by_id = actor_id
+    audit.record("certificate_revoked", actor, "certificate", certificate.number, reason=reason)
+    db.session.commit()
+
+
+def find(number: str) -> Certificate | None:
+    """Return the certificate with this number, if any."""
+    return db.session.scalar(select(Certificate).where(Certificate.number == number.strip()))
+
+
+def certificates_of(user) -> list[Certificate]:
+    """Return a user's certificates, newest first."""
+    return list(
+        db.session.scalars(
+            select(Certificate)
+            .where(Certificate.user_id == user.id)
+            .order_by(Certificate.issued_at.desc())
+        )
+    )
+
+
+@attempt_recorded.connect
+def _issue_after_retake(attempt: Attempt) -> None:
+    """A retake that closed a development track earns its certificate automatically."""
+    track = db.session.scalar(
+        select(DevelopmentTrack).where(DevelopmentTrack.retake_attempt_id == attempt.id)
+    )
+    if track is None or track.status != TrackStatus.COMPLETED or active_certificate(track=track):
+        return
+    try:
+        issue_for_track(track)
+    except Exception:  # noqa: BLE001 - the result is saved; an admin can issue it later
+        db.session.rollback()
+        current_app.logger.exception("certificate for track %s was not issued", track.id)

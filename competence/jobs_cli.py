@@ -1,0 +1,23 @@
+"""`flask jobs worker`: an RQ worker that runs the portal's background jobs."""
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from competence.jobs import redis_connection
+
+jobs_cli = AppGroup("jobs", help="Background jobs (RQ).")
+
+
+@jobs_cli.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+def worker_command(burst: bool) -> None:
+    """Run jobs from Redis in this process, inside the app (needs REDIS_URL)."""
+    from rq import Queue, SimpleWorker
+
+    url = current_app.config["REDIS_URL"]
+    if not url:
+        raise click.ClickException("REDIS_URL is not set")
+    connection = redis_connection(url)
+    # SimpleWorker runs jobs in this process, so they share the app context and its engine.
+    SimpleWorker([Queue(connection=connection)], connection=connection).work(burst=burst)

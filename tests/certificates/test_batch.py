@@ -1,0 +1,131 @@
+"""Batch issue runs in the background, reports progress, and survives a failing certificate."""
+
+import os
+
+import pytest
+from sqlalchemy import func, select
+
+from competence.accounts.models import Role
+from competence.certificates import batch as batches
+from competence.certificates import document
+from competence.certificates.models import BatchStatus, Certificate, CertificateBatch
+from competence.extensions import db
+from competence.tracks import services as tracks
+from tests.certificates.helpers import finished_attempt, prepare
+from tests.diagnostics.helpers import worst_answer
+from tests.factories import login, make_school, make_user, post_form
+
+NAMES = ["Алексеева Анна", "Борисов Борис", "Васильева Вера", "Григорьев Глеб"]
+
+
+def staff(school, count=len(NAMES)):
+    return [
+        make_user(email=f"t{n}@example.org", full_name=NAMES[n], school=school)
+        for n in range(count)
+    ]
+
+
+@pytest.fixture
+def failing_for(monkeypatch):
+    """Make rendering fail for one holder, as a broken record would."""
+
+    def arrange(name):
+        real = document.render_certificate
+
+        def render(certificate, url):
+            if certificate.holder_name == name:
+                raise RuntimeError("шрифт не найден")
+            return real(certificate, url)
+
+        monkeypatch.setattr("competence.certificates.services.render_certificate", render)
+
+    return arrange
+
+
+def test_a_batch_by_school_goes_on_past_a_failure(app_factory, failing_for):
+    app = app_factory(JOBS_BACKEND="sync")
+    prepare()
+    school = make_school()
+    other_school = make_school(code="t-2", name="МБОУ СОШ № 2", municipality="Другой район")
+    for user in staff(school):
+        finished_attempt(user, worst_answer)
+    outsider = make_user(email="out@example.org", school=other_school)
+    finished_attempt(outsider, worst_answer)
+    failing_for("Васильева Вера")
+    make_user(email="admin@example.org", role=Role.ADMIN, position="other")
+    client = app.test_client()
+    login(client, "admin@example.org")
+    response = post_form(
+        client,
+        "/certificates/admin/batches",
+        {"kind": "diagnostic", "school": str(school.id), "municipality": "", "instrument": ""},
+        page="/certificates/admin/",
+    )
+    assert response.status_code == 302
+    batch = db.session.scalars(select(CertificateBatch)).one()
+    db.session.refresh(batch)
+    assert batch.status == BatchStatus.FINISHED
+    assert (batch.total, batch.issued, batch.failed, batch.skipped) == (4, 3, 1, 0)
+    assert [(e.holder_name, e.error) for e in batch.errors] == [
+        ("Васильева Вера", "RuntimeError: шрифт не найден")
+    ]
+    holders = set(db.session.scalars(select(Certificate.holder_name)))
+    assert holders == {"Алексеева Анна", "Борисов Борис", "Григорьев Глеб"}
+    progress = client.get(f"/certificates/admin/batches/{batch.id}.json").json
+    assert progress["status"] == "finished" and progress["failed"] == 1
+    page = client.get(f"/certificates/admin/batches/{batch.id}").get_data(as_text=True)
+    assert "Васильева Вера: RuntimeError: шрифт не найден" in page
+
+    # Run again: the three issued are skipped at selection, the failed one is retried.
+    failing_for("nobody")
+    again = batches.start_batch(
+        db.session.get(type(outsider), outsider.id), "diagnostic", {"school_id": school.id}
+    )
+    db.session.refresh(again)
+    assert (again.total, again.issued) == (1, 1)
+
+
+def test_a_track_batch_with_a_reason_includes_unfinished_tracks(app_factory):
+    app_factory(JOBS_BACKEND="sync")
+    prepare()
+    school = make_school()
+    admin = make_user(email="admin@example.org", role=Role.ADMIN, position="other")
+    for user in staff(school, 2):
+        tracks.build_track(finished_attempt(user, worst_answer))
+    plain = batches.start_batch(admin, "track", {"school_id": school.id})
+    db.session.refresh(plain)
+    assert plain.total == 0
+    forced = batches.start_batch(admin, "track", {"school_id": school.id}, "Обучение пройдено очно")
+    db.session.refresh(forced)
+    assert (forced.total, forced.issued) == (2, 2)
+    reasons = set(db.session.scalars(select(Certificate.forced_reason)))
+    assert reasons == {"Обучение пройдено очно"}
+
+
+@pytest.mark.skipif(
+    not os.environ.get("REDIS_URL") and os.environ.get("CI", "").lower() != "true",
+    reason="needs Redis (REDIS_URL) for the RQ path",
+)
+def test_the_batch_runs_in_an_rq_worker(app_factory):
+    from redis import Redis
+    from rq import Queue, SimpleWorker
+
+    url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
+    Redis.from_url(url).flushdb()
+    app_factory(JOBS_BACKEND="rq", REDIS_URL=url)
+    prepare()
+    school = make_school()
+    for user in staff(school, 2):
+        finished_attempt(user, worst_answer)
+    admin = make_user(email="admin@example.org", role=Role.ADMIN, position="other")
+    batch = batches.start_batch(admin, "diagnostic", {"school_id": school.id})
+    assert batch.status == BatchStatus.QUEUED
+    connection = Redis.from_url(url)
+    assert Queue(connection=connection).count == 2
+    # The worker runs in this process inside the test's app context, like `flask jobs worker`.
+    SimpleWorker([Queue(connection=connection)], connection=connection).work(burst=True)
+    db.session.expire_all()
+    batch = db.session.get(CertificateBatch, batch.id)
+    assert batch.shards == 2  # two jobs, for two worker processes
+    assert batch.status == BatchStatus.FINISHED and batch.issued == 2
+    assert db.session.scalar(select(func.count(Certificate.id))) == 2

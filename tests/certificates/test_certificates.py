@@ -1,0 +1,214 @@
+"""Certificates: the PDF, numbering, automatic and manual issue, revocation, verification."""
+
+import io
+import re
+from urllib.parse import quote, unquote
+
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from competence.accounts.models import Role
+from competence.audit import AuditEvent
+from competence.certificates import services
+from competence.certificates.models import Certificate
+from competence.extensions import db
+from competence.outbox.models import OutboxMessage
+from competence.outbox.services import deliver_due
+from tests.certificates.helpers import completed_track, finished_attempt, prepare
+from tests.diagnostics.helpers import worst_answer
+from tests.factories import csrf_token, login, make_user, post_form
+
+NUMBER = re.compile(r"ХКИРО-\d{4}-\d{6}")
+
+
+def pdf_text(data: bytes) -> tuple[PdfReader, str]:
+    reader = PdfReader(io.BytesIO(data))
+    return reader, "\n".join(page.extract_text() for page in reader.pages)
+
+
+def client_page_number(url: str) -> str:
+    """Return the certificate number the verification address names."""
+    return unquote(url.rsplit("/", 1)[1])
+
+
+def only_certificate() -> Certificate:
+    return db.session.scalars(select(Certificate)).one()
+
+
+def test_a_completed_track_earns_a_certificate_automatically(app):
+    prepare()
+    user = make_user(full_name="Лебедева Ольга Сергеевна")
+    track = completed_track(user)
+    certificate = only_certificate()
+    assert certificate.kind == "track" and certificate.track_id == track.id
+    assert NUMBER.fullmatch(certificate.number)
+    reader, text = pdf_text(certificate.pdf)
+    assert len(reader.pages) == 1
+    width, height = (float(v) for v in reader.pages[0].mediabox[2:])
+    assert (round(width), round(height)) == (595, 842)  # A4 in points
+    flat = " ".join(text.split())
+    assert "Лебедева Ольга Сергеевна" in flat
+    assert certificate.number in flat
+    assert "СЕРТИФИКАТ" in flat.upper()
+    # Growth per competence: 0 % before, 100 % after, +100.
+    assert "Коммуникация" in flat and "+100" in flat
+    # The QR code and the link under it lead to the verification page of this number.
+    links = [a.get_object()["/A"]["/URI"] for a in reader.pages[0]["/Annots"]]
+    assert set(links) == {f"http://localhost/verify/{quote(certificate.number)}"}
+    # Printed readably (the line may break after the slash).
+    assert f"http://localhost/verify/{certificate.number}" in flat.replace(" ", "")
+    letter = db.session.scalar(
+        select(OutboxMessage).where(OutboxMessage.kind == "certificate_issued")
+    )
+    assert letter.attachments[0].data == certificate.pdf
+
+
+def test_the_qr_code_encodes_the_verification_address(app):
+    import segno
+
+    from competence.certificates.document import certificate_html
+
+    prepare()
+    completed_track(make_user())
+    certificate = only_certificate()
+    url = f"http://localhost/verify/{quote(certificate.number)}"
+    assert client_page_number(url) == certificate.number
+    html = certificate_html(certificate, url)
+    expected = segno.make(url, error="m").svg_inline(scale=3, border=0, dark="#143a5a")
+    assert expected in html
+
+
+def test_the_stored_pdf_never_changes_and_downloads_give_the_same_bytes(client):
+    prepare()
+    user = make_user()
+    completed_track(user)
+    certificate = only_certificate()
+    login(client)
+    first = client.get(f"/certificates/{certificate.number}.pdf")
+    second = client.get(f"/certificates/{certificate.number}.pdf")
+    assert first.status_code == 200 and first.data == second.data == certificate.pdf
+    assert first.headers["ETag"] == f'"{certificate.pdf_sha256}"'
+    import hashlib
+
+    assert hashlib.sha256(first.data).hexdigest() == certificate.pdf_sha256
+    assert certificate.number in client.get("/cabinet/").get_data(as_text=True)
+
+
+def test_others_cannot_download_a_certificate(app):
+    prepare()
+    completed_track(make_user())
+    certificate = only_certificate()
+    make_user(email="other@example.org")
+    other = app.test_client()
+    login(other, "other@example.org")
+    assert other.get(f"/certificates/{certificate.number}.pdf").status_code == 404
+
+
+def test_a_diagnostic_certificate_is_issued_once_on_request(client, smtp, app_factory):
+    app = app_factory(MAIL_SERVER=smtp.host, MAIL_PORT=smtp.port)
+    client = app.test_client()
+    prepare()
+    user = make_user()
+    attempt = finished_attempt(user, worst_answer)
+    login(client)
+    url = f"/certificates/diagnostic/{attempt.id}"
+    page = f"/diagnostics/attempts/{attempt.id}/result"
+    assert "Получить сертификат о прохождении этой диагностики" in client.get(page).get_data(
+        as_text=True
+    )
+    assert client.post(url, data={"csrf_token": csrf_token(client, page)}).status_code == 302
+    assert client.post(url, data={"csrf_token": csrf_token(client, page)}).status_code == 302
+    certificate = only_certificate()
+    assert certificate.kind == "diagnostic" and certificate.hours == 1
+    _, text = pdf_text(certificate.pdf)
+    assert "низкий" in " ".join(text.split()).lower()
+    deliver_due()
+    [letter] = [m for m in smtp.wait_for(2) if "Сертификат" in m["Subject"]]
+    [attachment] = list(letter.iter_attachments())
+    assert attachment.get_content() == certificate.pdf
+
+
+def test_verification_page_valid_revoked_unknown_and_malformed(client):
+    prepare()
+    completed_track(make_user(full_name="Орлова Дарья", email="orlova@example.org"))
+    certificate = only_certificate()
+    valid = client.get(f"/verify/{certificate.number}")
+    page = valid.get_data(as_text=True)
+    assert valid.status_code == 200 and "Сертификат действителен" in page
+    assert "Орлова Дарья" in page and "orlova@example.org" not in page
+    assert client.get("/verify/ХКИРО-2026-999999").status_code == 404
+    malformed = client.get("/verify/12345")
+    assert malformed.status_code == 400 and "Это не номер сертификата" in malformed.get_data(
+        as_text=True
+    )
+    lower = client.get("/verify?number=" + certificate.number.lower())
+    assert lower.status_code == 302 and unquote(lower.headers["Location"]).endswith(
+        certificate.number
+    )
+
+    make_user(email="admin@example.org", role=Role.ADMIN)
+    admin = client.application.test_client()
+    login(admin, "admin@example.org")
+    url = f"/certificates/admin/{certificate.number}"
+    assert post_form(admin, url, {"reason": "Ошибка в данных"}).status_code == 302
+    again = post_form(admin, url, {"reason": "Ещё раз"})
+    assert again.status_code == 409 and "уже был отозван" in again.get_data(as_text=True)
+    revoked = client.get(f"/verify/{certificate.number}").get_data(as_text=True)
+    assert "Сертификат отозван" in revoked and "Ошибка в данных" not in revoked
+    assert (
+        db.session.scalar(
+            select(func.count(AuditEvent.id)).where(AuditEvent.action == "certificate_revoked")
+        )
+        == 1
+    )
+
+
+def test_numbers_follow_one_another_and_are_never_reused(app):
+    prepare()
+    first = finished_attempt(make_user(email="a@example.org"), worst_answer)
+    second = finished_attempt(make_user(email="b@example.org"), worst_answer)
+    one = services.issue_for_attempt(first)
+    admin = make_user(email="admin@example.org", role=Role.ADMIN)
+    services.revoke(one, admin, "Выдан по ошибке")
+    two = services.issue_for_attempt(first)
+    three = services.issue_for_attempt(second)
+    assert [one.serial + 1, one.serial + 2] == [two.serial, three.serial]
+    assert len({one.number, two.number, three.number}) == 3
+
+
+def test_an_admin_issues_to_an_unfinished_track_only_with_a_logged_reason(client):
+    prepare()
+    teacher = make_user()
+    attempt = finished_attempt(teacher, worst_answer)
+    from competence.tracks import services as tracks
+
+    track = tracks.build_track(attempt)
+    make_user(email="admin@example.org", role=Role.ADMIN, full_name="Админ")
+    login(client, "admin@example.org")
+    page = f"/certificates/admin/holder?email={teacher.email}"
+    url = f"/certificates/admin/issue/track/{track.id}"
+    refused = client.post(url, data={"csrf_token": csrf_token(client, page), "reason": ""})
+    assert refused.status_code == 303
+    assert "только с указанием причины" in client.get(refused.headers["Location"]).get_data(
+        as_text=True
+    )
+    assert db.session.scalar(select(func.count(Certificate.id))) == 0
+    issued = client.post(
+        url, data={"csrf_token": csrf_token(client, page), "reason": "Курсы пройдены очно"}
+    )
+    assert issued.status_code == 302
+    certificate = only_certificate()
+    assert certificate.forced_reason == "Курсы пройдены очно"
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "certificate_issued"))
+    assert event.details["forced_reason"] == "Курсы пройдены очно"
+    assert (
+        client.post(url, data={"csrf_token": csrf_token(client, page), "reason": "x"}).status_code
+        == 303
+    )
+    assert db.session.scalar(select(func.count(Certificate.id))) == 1
+
+
+def test_only_admins_reach_the_certificate_administration(client):
+    make_user()
+    login(client)
+    assert client.get("/certificates/admin/").status_code == 403
