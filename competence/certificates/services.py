@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -237,7 +238,7 @@ def revoke(certificate: Certificate, actor, reason: str) -> None:
         raise CertificateError(
             _l(
                 "The certificate was already revoked on %(date)s.",
-                date=certificate.revoked_at.date(),
+                date=format_date(certificate.revoked_at, "long"),
             )
         )
     if not reason.strip():

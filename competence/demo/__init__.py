@@ -1,6 +1,7 @@
 """The demo region and accounts, and the development server that also delivers the outbox."""
 
 import csv
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -154,6 +155,9 @@ def seed_demo_command() -> None:
 def serve_command(host: str, port: int) -> None:
     """Run the development server; a background thread delivers e-mail and closes attempts."""
     app = current_app._get_current_object()
+    if "PUBLIC_URL" not in os.environ:
+        # Links in e-mails and certificates should lead to the portal actually being served.
+        app.config["PUBLIC_URL"] = f"http://{host}:{port}"
     start_housekeeping(app, (deliver_due, close_expired))
     if not app.config["MAIL_DELIVERY_ENABLED"]:
         click.echo("MAIL_SERVER is not set: e-mails stay readable at /admin/outbox")

@@ -126,7 +126,10 @@ def _summary_lists(result):
         ("low results (ШНРО)", [s for s in schools if s.category == Category.LOW_RESULTS]),
         ("risk group", [s for s in schools if s.category == Category.RISK]),
         ("stable high", [s for s in schools if s.category == Category.STABLE_HIGH]),
-        ("unfavourable conditions (ШНСУ)", [s for s in schools if s.social_category == SocialBand.UNFAVOURABLE]),
+        (
+            "unfavourable conditions (ШНСУ)",
+            [s for s in schools if s.social_category == SocialBand.UNFAVOURABLE],
+        ),
         ("resilient", [s for s in schools if s.resilient]),
         ("excluded", [s for s in schools if s.excluded]),
     ]
