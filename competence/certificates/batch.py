@@ -95,12 +95,12 @@ def start_batch(actor, kind: str, selection: dict, forced_reason: str | None = N
 
 
 def _issue_one(batch: CertificateBatch, target_id: int, actor) -> None:
-    """Issue the certificate of one target of a batch (commits)."""
+    """Issue the certificate of one target of a batch (left for the caller to commit)."""
     if batch.kind == CertificateKind.TRACK:
         track = db.session.get(DevelopmentTrack, target_id)
-        services.issue_for_track(track, actor, batch.forced_reason)
+        services.issue_for_track(track, actor, batch.forced_reason, commit=False)
     else:
-        services.issue_for_attempt(db.session.get(Attempt, target_id), actor)
+        services.issue_for_attempt(db.session.get(Attempt, target_id), actor, commit=False)
 
 
 def _holder(batch: CertificateBatch, target_id: int) -> User | None:

@@ -47,22 +47,28 @@ def parse_number(text: str) -> tuple[int, int] | None:
 
 
 def next_serial(year: int) -> int:
-    """Take the next serial number of a year; numbers are never reused."""
+    """Take the next serial number of a year; numbers are never reused.
+
+    The number is taken in a transaction of its own, committed at once, so the counter is locked
+    only for that moment and not while the certificate renders: parallel batch shards (and, on
+    SQLite, every writer) would otherwise wait for each other's PDFs. A number whose certificate
+    then fails is skipped, not given again.
+    """
     for _ in range(3):
-        taken = db.session.execute(
-            update(CertificateCounter)
-            .where(CertificateCounter.year == year)
-            .values(last=CertificateCounter.last + 1)
-            .returning(CertificateCounter.last)
-        ).scalar()
-        if taken is not None:
-            return taken
         try:
-            # The first certificate of a year creates its counter; a concurrent first one
-            # makes this insert fail, and the update above then succeeds.
-            with db.session.begin_nested():
-                db.session.execute(insert(CertificateCounter).values(year=year, last=1))
-            return 1
+            with db.engine.begin() as connection:
+                taken = connection.execute(
+                    update(CertificateCounter)
+                    .where(CertificateCounter.year == year)
+                    .values(last=CertificateCounter.last + 1)
+                    .returning(CertificateCounter.last)
+                ).scalar()
+                if taken is None:
+                    # The first certificate of a year creates its counter; a concurrent first
+                    # one makes this insert fail, and the update succeeds on the next round.
+                    connection.execute(insert(CertificateCounter).values(year=year, last=1))
+                    taken = 1
+            return taken
         except IntegrityError:
             continue
     raise RuntimeError("could not take a certificate number")
