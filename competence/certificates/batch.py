@@ -1,6 +1,9 @@
 """Batch issue of certificates as a background job with progress an admin can come back to."""
 
+from datetime import timedelta
+
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from competence import audit
@@ -121,8 +124,17 @@ def _bump(batch_id: int, counter: str) -> None:
     """Add one to a counter of a batch, in SQL (other shards update it too)."""
     column = getattr(CertificateBatch, counter)
     db.session.execute(
-        update(CertificateBatch).where(CertificateBatch.id == batch_id).values({column: column + 1})
+        update(CertificateBatch)
+        .where(CertificateBatch.id == batch_id)
+        .values({column: column + 1, CertificateBatch.progressed_at: utcnow()})
     )
+
+
+def _failure(exc: Exception) -> str:
+    """Say in the administrator's words why a certificate failed, with the technical cause."""
+    return str(_l("The certificate could not be made (%(cause)s).", cause=type(exc).__name__))[
+        :2000
+    ]
 
 
 def run_batch(batch_id: int, shard: int = 0, shards: int = 1) -> None:
@@ -132,6 +144,7 @@ def run_batch(batch_id: int, shard: int = 0, shards: int = 1) -> None:
         return
     if batch.status == BatchStatus.QUEUED:
         batch.status, batch.started_at = BatchStatus.RUNNING, utcnow()
+    batch.progressed_at = utcnow()
     db.session.commit()
     actor_id, targets = batch.created_by_id, list(batch.targets)[shard::shards]
     for target_id in targets:
@@ -139,6 +152,8 @@ def run_batch(batch_id: int, shard: int = 0, shards: int = 1) -> None:
         batch = db.session.get(CertificateBatch, batch_id)
         try:
             _issue_one(batch, target_id, actor)
+            # Write the certificate here, so that a database error counts against this one.
+            db.session.flush()
         except services.CertificateError:
             db.session.rollback()
             _bump(batch_id, "skipped")
@@ -152,7 +167,7 @@ def run_batch(batch_id: int, shard: int = 0, shards: int = 1) -> None:
                     batch_id=batch_id,
                     target_id=target_id,
                     holder_name=holder.full_name if holder else "—",
-                    error=f"{type(exc).__name__}: {exc}"[:2000],
+                    error=_failure(exc),
                 )
             )
         else:
@@ -165,10 +180,68 @@ def run_batch(batch_id: int, shard: int = 0, shards: int = 1) -> None:
         .values(shards_done=CertificateBatch.shards_done + 1)
         .returning(CertificateBatch.shards_done, CertificateBatch.shards)
     ).one()
-    if done.shards_done >= done.shards:
-        db.session.execute(
-            update(CertificateBatch)
-            .where(CertificateBatch.id == batch_id)
-            .values(status=BatchStatus.FINISHED, finished_at=utcnow())
-        )
     db.session.commit()
+    if done.shards_done >= done.shards:
+        _finish(batch_id)
+
+
+def _finish(batch_id: int) -> None:
+    """Mark a batch finished."""
+    db.session.execute(
+        update(CertificateBatch)
+        .where(CertificateBatch.id == batch_id)
+        .values(status=BatchStatus.FINISHED, finished_at=utcnow())
+    )
+    db.session.commit()
+
+
+# A shard reports progress after every certificate (well under a second each): a batch silent
+# for this long has lost its worker (a restarted web process or a killed RQ worker).
+STALL = timedelta(minutes=2)
+
+
+def is_stalled(batch: CertificateBatch) -> bool:
+    """Tell whether an unfinished batch has made no progress for a while."""
+    if batch.status == BatchStatus.FINISHED:
+        return False
+    last = batch.progressed_at or batch.created_at
+    return utcnow() - last > STALL
+
+
+def resume_batch(batch: CertificateBatch, actor) -> int:
+    """Start a stalled batch again on the targets it has not reached; return how many."""
+    if not is_stalled(batch):
+        raise services.CertificateError(_l("The batch is not stalled: it is still working."))
+    failed = {error.target_id for error in batch.errors}
+    remaining = [
+        target_id
+        for target_id in batch.targets
+        if target_id not in failed and not _certified(batch, target_id)
+    ]
+    parallel = current_app.config["JOBS_BACKEND"] == "rq"
+    shards = (
+        max(1, min(len(remaining), current_app.config["CERTIFICATE_BATCH_SHARDS"]))
+        if parallel
+        else 1
+    )
+    batch.targets, batch.shards, batch.shards_done = remaining, shards, 0
+    batch.status, batch.progressed_at = BatchStatus.RUNNING, utcnow()
+    audit.record("certificate_batch_resumed", actor, "batch", batch.id, remaining=len(remaining))
+    db.session.commit()
+    if not remaining:
+        _finish(batch.id)
+        return 0
+    for shard in range(shards):
+        enqueue(JOB, batch.id, shard, shards)
+    return len(remaining)
+
+
+def _certified(batch: CertificateBatch, target_id: int) -> bool:
+    """Tell whether a target of a batch already has a valid certificate."""
+    model = DevelopmentTrack if batch.kind == CertificateKind.TRACK else Attempt
+    target = db.session.get(model, target_id)
+    if target is None:
+        return True
+    if batch.kind == CertificateKind.TRACK:
+        return services.active_certificate(track=target) is not None
+    return services.active_certificate(attempt=target) is not None

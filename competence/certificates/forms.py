@@ -2,12 +2,20 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    EmailField,
+    HiddenField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional
 
 from competence.accounts.forms import optional_int
 
 REQUIRED = _l("This field is required.")
+TOO_LONG = _l("At most %(max)d characters.")
 
 
 class VerifyForm(FlaskForm):
@@ -18,7 +26,10 @@ class VerifyForm(FlaskForm):
 
     number = StringField(
         _l("Certificate number"),
-        validators=[DataRequired(REQUIRED), Length(max=40)],
+        validators=[
+            DataRequired(_l("Type the number of the certificate.")),
+            Length(max=40, message=_l("A certificate number is not that long.")),
+        ],
         render_kw={"placeholder": "ХКИРО-2026-000123"},
     )
     submit = SubmitField(_l("Check"))
@@ -28,7 +39,9 @@ class RevokeForm(FlaskForm):
     """Revoke a certificate with a reason."""
 
     reason = TextAreaField(
-        _l("Reason"), validators=[DataRequired(REQUIRED), Length(max=2000)], render_kw={"rows": 2}
+        _l("Reason"),
+        validators=[DataRequired(REQUIRED), Length(max=2000, message=TOO_LONG)],
+        render_kw={"rows": 2},
     )
     submit = SubmitField(_l("Revoke"))
 
@@ -48,7 +61,7 @@ class IssueForm(FlaskForm):
 
     reason = TextAreaField(
         _l("Reason (only for a track that is not completed)"),
-        validators=[Optional(), Length(max=2000)],
+        validators=[Optional(), Length(max=2000, message=TOO_LONG)],
         render_kw={"rows": 2},
     )
     submit = SubmitField(_l("Issue"))
@@ -75,7 +88,9 @@ class BatchForm(FlaskForm):
     )
     reason = TextAreaField(
         _l("Also tracks that are not completed, for this reason"),
-        validators=[Optional(), Length(max=2000)],
+        validators=[Optional(), Length(max=2000, message=TOO_LONG)],
         render_kw={"rows": 2},
     )
+    # Set once the administrator has seen how many certificates the batch will issue.
+    confirmed = HiddenField()
     submit = SubmitField(_l("Start the batch"))

@@ -3,7 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, LargeBinary, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, LargeBinary, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from competence.database import UTCDateTime, utcnow
@@ -24,6 +24,22 @@ class Certificate(db.Model):
     __table_args__ = (
         CheckConstraint("kind IN ('track', 'diagnostic')", name="kind"),
         CheckConstraint("(revoked_at IS NULL) = (revoke_reason IS NULL)", name="revocation"),
+        # One valid certificate per track and per diagnostic attempt; a revoked one may be
+        # followed by a new certificate (with a new number) for the same track or attempt.
+        Index(
+            "uq_certificates_valid_track",
+            "track_id",
+            unique=True,
+            sqlite_where=text("revoked_at IS NULL"),
+            postgresql_where=text("revoked_at IS NULL"),
+        ),
+        Index(
+            "uq_certificates_valid_attempt",
+            "attempt_id",
+            unique=True,
+            sqlite_where=text("revoked_at IS NULL"),
+            postgresql_where=text("revoked_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -33,7 +49,7 @@ class Certificate(db.Model):
     serial: Mapped[int]
     kind: Mapped[str] = mapped_column(String(12))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    track_id: Mapped[int | None] = mapped_column(ForeignKey("development_tracks.id"), unique=True)
+    track_id: Mapped[int | None] = mapped_column(ForeignKey("development_tracks.id"), index=True)
     attempt_id: Mapped[int | None] = mapped_column(ForeignKey("attempts.id"), index=True)
     # What the page and the PDF say, fixed at issue: the holder's name, the title, hours.
     holder_name: Mapped[str] = mapped_column(String(200))
@@ -101,6 +117,8 @@ class CertificateBatch(db.Model):
     shards: Mapped[int] = mapped_column(default=1)
     shards_done: Mapped[int] = mapped_column(default=0)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The last time a shard reported progress: a batch silent for long has lost its worker.
+    progressed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     created_by = relationship("User")

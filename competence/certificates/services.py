@@ -1,12 +1,11 @@
 """Issuing, numbering, revoking and verifying certificates."""
 
 import hashlib
-import math
 import re
 from dataclasses import dataclass
 
 from flask import current_app
-from flask_babel import format_date
+from flask_babel import format_date, to_user_timezone
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -132,7 +131,8 @@ def attempt_content(attempt: Attempt) -> Content:
     levels = {level.id: level.title for level in ready.level_scale.levels}
     return Content(
         title=ready.instrument.title,
-        hours=max(1, math.ceil(ready.instrument.time_limit_minutes / 60)),
+        # A diagnostic is not a training programme: it has no academic hours to certify.
+        hours=0,
         details={
             "instrument": ready.instrument.title,
             "total": round(attempt.total_score or 0.0, 1),
@@ -153,10 +153,12 @@ def attempt_content(attempt: Attempt) -> Content:
 def _issue(kind, user, content: Content, actor, forced_reason=None, track=None, attempt=None):
     """Number, render, store and send a certificate (added to the session, not committed)."""
     now = utcnow()
-    serial = next_serial(now.year)
+    # The year of the number is the portal's local year, the one the certificate is dated in.
+    year = to_user_timezone(now).year
+    serial = next_serial(year)
     certificate = Certificate(
-        number=format_number(now.year, serial),
-        year=now.year,
+        number=format_number(year, serial),
+        year=year,
         serial=serial,
         kind=kind,
         user_id=user.id,
@@ -197,9 +199,30 @@ def _issue(kind, user, content: Content, actor, forced_reason=None, track=None, 
     return certificate
 
 
+def _supersede(certificate: Certificate, actor, by: Certificate) -> None:
+    """Revoke a forced certificate that the certificate of the completed track replaces.
+
+    Left to the flush, which writes updates before inserts: the forced certificate is revoked
+    before its replacement is stored (one valid certificate per track).
+    """
+    certificate.revoke_reason = str(
+        _l("Replaced by certificate %(number)s of the completed track.", number=by.number)
+    )
+    certificate.revoked_at = by.issued_at
+    certificate.revoked_by_id = getattr(actor, "id", None)
+    audit.record("certificate_superseded", actor, "certificate", certificate.number, by=by.number)
+
+
 def issue_for_track(track: DevelopmentTrack, actor=None, forced_reason=None, commit=True):
-    """Issue the certificate of a development track; a track not completed needs a reason."""
+    """Issue the certificate of a development track; a track not completed needs a reason.
+
+    A certificate forced before the track was completed is replaced by the real one (and
+    revoked with a note) once the track is completed and the diagnostic retaken.
+    """
     existing = active_certificate(track=track)
+    replaced = None
+    if existing is not None and existing.forced_reason and track.status == TrackStatus.COMPLETED:
+        replaced, existing = existing, None
     if existing is not None:
         raise CertificateError(
             _l(
@@ -218,6 +241,8 @@ def issue_for_track(track: DevelopmentTrack, actor=None, forced_reason=None, com
     certificate = _issue(
         CertificateKind.TRACK, track.user, track_content(track), actor, forced_reason, track=track
     )
+    if replaced is not None:
+        _supersede(replaced, actor, by=certificate)
     if commit:
         db.session.commit()
     return certificate
@@ -279,7 +304,10 @@ def _issue_after_retake(attempt: Attempt) -> None:
     track = db.session.scalar(
         select(DevelopmentTrack).where(DevelopmentTrack.retake_attempt_id == attempt.id)
     )
-    if track is None or track.status != TrackStatus.COMPLETED or active_certificate(track=track):
+    if track is None or track.status != TrackStatus.COMPLETED:
+        return
+    existing = active_certificate(track=track)
+    if existing is not None and not existing.forced_reason:
         return
     try:
         issue_for_track(track)

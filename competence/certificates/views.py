@@ -12,6 +12,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 from sqlalchemy.orm import undefer
@@ -32,6 +33,7 @@ from competence.diagnostics.models import Attempt, AttemptStatus
 from competence.extensions import db
 from competence.forms import ConfirmForm
 from competence.instruments.library import latest_published_versions
+from competence.schools.models import School
 from competence.schools.services import region_with_schools
 from competence.tracks.models import DevelopmentTrack
 
@@ -42,10 +44,12 @@ admins_only = role_required(Role.ADMIN)
 @bp.route("/verify", methods=["GET"])
 def verify_form():
     """Ask for a number to verify."""
+    if "number" not in request.args:
+        return render_template("certificates/verify.html", form=VerifyForm(formdata=None))
     form = VerifyForm(request.args)
-    if request.args.get("number") and form.validate():
+    if form.validate():
         return redirect(url_for("certificates.verify", number=form.number.data.strip().upper()))
-    return render_template("certificates/verify.html", form=form, state=None)
+    return render_template("certificates/verify.html", form=form, state=None), 400
 
 
 @bp.route("/verify/<number>")
@@ -123,6 +127,11 @@ def claim_diagnostic(attempt_id: int):
 @admins_only
 def admin():
     """Search certificates, find a holder to issue to, start a batch, see recent batches."""
+    return _admin_page()
+
+
+def _admin_page(batch_form: BatchForm | None = None) -> str:
+    """Render the certificates' administration page (with a refused batch form, if any)."""
     query = request.args.get("q", "").strip()
     found = select(Certificate).order_by(Certificate.issued_at.desc())
     if query:
@@ -140,7 +149,7 @@ def admin():
         query=query,
         batches=recent,
         find_form=FindHolderForm(),
-        batch_form=_batch_form(),
+        batch_form=batch_form or _batch_form(),
     )
 
 
@@ -166,6 +175,11 @@ def holder():
     user = None
     if form.validate():
         user = db.session.scalar(select(User).where(User.email == form.email.data.strip().lower()))
+    return _holder_page(form, user, status=404 if form.email.data and user is None else 200)
+
+
+def _holder_page(form, user, status=200, refused=None, issue_form=None):
+    """Render a holder's tracks and diagnostics; `refused` = ((kind, id), message) of a refusal."""
     tracks = attempts = []
     if user is not None:
         tracks = db.session.scalars(
@@ -182,35 +196,38 @@ def holder():
         user=user,
         tracks=tracks,
         attempts=attempts,
-        issue_form=IssueForm(formdata=None),
+        issue_form=issue_form or IssueForm(formdata=None),
+        refused=refused,
         active=services.active_certificate,
-    ), (404 if form.email.data and user is None else 200)
+    ), status
 
 
 @bp.route("/certificates/admin/issue/<kind>/<int:target_id>", methods=["POST"])
 @admins_only
 def issue(kind: str, target_id: int):
     """Issue one certificate by hand (a track not completed only with a logged reason)."""
+    models = {"track": DevelopmentTrack, "diagnostic": Attempt}
+    if kind not in models:
+        abort(404)
+    target = db.get_or_404(models[kind], target_id)
     form = IssueForm()
-    if not form.validate_on_submit():
-        abort(400)
     try:
+        if not form.validate_on_submit():
+            message = " ".join(form.reason.errors) or _("The form has expired: try again.")
+            raise services.CertificateError(message, status=422)
         if kind == "track":
-            track = db.get_or_404(DevelopmentTrack, target_id)
-            certificate = services.issue_for_track(track, current_user, form.reason.data)
-            email = track.user.email
-        elif kind == "diagnostic":
-            attempt = db.get_or_404(Attempt, target_id)
-            certificate = services.issue_for_attempt(attempt, current_user)
-            email = attempt.user.email
+            certificate = services.issue_for_track(target, current_user, form.reason.data)
         else:
-            abort(404)
+            certificate = services.issue_for_attempt(target, current_user)
     except services.CertificateError as exc:
-        flash(str(exc.message), "danger")
-        owner = db.session.get(DevelopmentTrack if kind == "track" else Attempt, target_id)
-        return redirect(url_for("certificates.holder", email=owner.user.email)), 303
+        # The page again, with the refusal next to the track and the typed reason kept.
+        find = FindHolderForm(formdata=None, email=target.user.email)
+        page, _status = _holder_page(
+            find, target.user, refused=((kind, target_id), str(exc.message)), issue_form=form
+        )
+        return page, exc.status
     flash(_("Certificate %(number)s is issued.", number=certificate.number), "success")
-    return redirect(url_for("certificates.holder", email=email))
+    return redirect(url_for("certificates.holder", email=target.user.email))
 
 
 @bp.route("/certificates/admin/<number>", methods=["GET", "POST"])
@@ -238,16 +255,29 @@ def detail(number: str):
 @bp.route("/certificates/admin/batches", methods=["POST"])
 @admins_only
 def start_batch():
-    """Start a batch issue of certificates in the background."""
+    """Start a batch issue in the background, after the administrator confirms its size."""
     form = _batch_form(BatchForm())
-    if not form.validate_on_submit():
-        abort(400)
+    valid = form.validate_on_submit()
+    school = db.session.get(School, form.school.data) if valid and form.school.data else None
+    if school is not None and form.municipality.data not in (None, school.municipality_id):
+        form.school.errors.append(_("This school is not in the chosen municipality."))
+        valid = False
+    if not valid:
+        return _admin_page(batch_form=form), 422
     selection = {
         "school_id": form.school.data,
         "municipality_id": form.municipality.data,
         "document_id": form.instrument.data if form.kind.data == "diagnostic" else None,
     }
     reason = (form.reason.data or "").strip() if form.kind.data == "track" else ""
+    if not form.confirmed.data:
+        count = len(
+            batches.select_targets(form.kind.data, **selection, include_unfinished=bool(reason))
+        )
+        form.confirmed.data = "1"
+        return render_template(
+            "certificates/batch_confirm.html", form=form, count=count, school=school
+        )
     started = batches.start_batch(current_user, form.kind.data, selection, reason or None)
     return redirect(url_for("certificates.batch", batch_id=started.id))
 
@@ -257,7 +287,35 @@ def start_batch():
 def batch(batch_id: int):
     """Show the progress of a batch (the page keeps itself up to date)."""
     item = db.get_or_404(CertificateBatch, batch_id)
-    return render_template("certificates/batch.html", batch=item)
+    return render_template(
+        "certificates/batch.html",
+        batch=item,
+        stalled=batches.is_stalled(item),
+        resume_form=ConfirmForm(),
+    )
+
+
+@bp.route("/certificates/admin/batches/<int:batch_id>/resume", methods=["POST"])
+@admins_only
+def resume_batch(batch_id: int):
+    """Start a stalled batch again on what it has not reached."""
+    item = db.get_or_404(CertificateBatch, batch_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        remaining = batches.resume_batch(item, current_user)
+    except services.CertificateError as exc:
+        flash(str(exc.message), "warning")
+        return redirect(url_for("certificates.batch", batch_id=batch_id)), 303
+    flash(
+        ngettext(
+            "The batch goes on: %(num)d certificate left.",
+            "The batch goes on: %(num)d certificates left.",
+            remaining,
+        ),
+        "success",
+    )
+    return redirect(url_for("certificates.batch", batch_id=batch_id))
 
 
 @bp.route("/certificates/admin/batches/<int:batch_id>.json")
@@ -267,6 +325,7 @@ def batch_progress(batch_id: int):
     item = db.get_or_404(CertificateBatch, batch_id)
     return jsonify(
         status=item.status,
+        stalled=batches.is_stalled(item),
         total=item.total,
         issued=item.issued,
         skipped=item.skipped,

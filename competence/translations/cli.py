@@ -12,6 +12,8 @@ ROOT = HERE.parent.parent
 TEMPLATE = HERE / "messages.pot"
 # English is the language of the message ids, so it needs no catalogue of its own.
 LOCALES = ("ru",)
+# The catalogues' line width: the same on every update, so a diff shows only what changed.
+WIDTH = "100"
 
 translations_cli = AppGroup("translations", help="Interface message catalogues.")
 
@@ -34,6 +36,8 @@ def update() -> None:
         "_l",
         "--no-location",
         "--sort-output",
+        "--width",
+        WIDTH,
         "-o",
         str(TEMPLATE),
         ".",
@@ -42,7 +46,15 @@ def update() -> None:
         if not (HERE / locale / "LC_MESSAGES" / "messages.po").exists():
             _pybabel("init", "-i", str(TEMPLATE), "-d", str(HERE), "-l", locale)
     _pybabel(
-        "update", "-i", str(TEMPLATE), "-d", str(HERE), "--no-fuzzy-matching", "--ignore-obsolete"
+        "update",
+        "-i",
+        str(TEMPLATE),
+        "-d",
+        str(HERE),
+        "--no-fuzzy-matching",
+        "--ignore-obsolete",
+        "--width",
+        WIDTH,
     )
 
 

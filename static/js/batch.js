@@ -13,6 +13,7 @@
       document.getElementById("batch-done").textContent = done;
       ["issued", "skipped", "failed"].forEach((k) => { document.getElementById("batch-" + k).textContent = data[k]; });
       document.getElementById("batch-status").textContent = labels[data.status] || data.status;
+      document.getElementById("batch-stalled").classList.toggle("d-none", !data.stalled);
       const list = document.getElementById("batch-errors");
       list.replaceChildren(...data.errors.map((e) => { const li = document.createElement("li"); li.textContent = e.name + ": " + e.error; return li; }));
       if (data.status !== "finished") setTimeout(poll, 1500);

@@ -55,10 +55,16 @@ def test_a_batch_by_school_goes_on_past_a_failure(app_factory, failing_for):
     make_user(email="admin@example.org", role=Role.ADMIN, position="other")
     client = app.test_client()
     login(client, "admin@example.org")
+    chosen = {"kind": "diagnostic", "school": str(school.id), "municipality": "", "instrument": ""}
+    # First the administrator sees how many certificates the batch will issue.
+    preview = post_form(client, "/certificates/admin/batches", chosen, page="/certificates/admin/")
+    assert preview.status_code == 200
+    assert "Будет выдано 4 сертификата" in preview.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(CertificateBatch.id))) == 0
     response = post_form(
         client,
         "/certificates/admin/batches",
-        {"kind": "diagnostic", "school": str(school.id), "municipality": "", "instrument": ""},
+        {**chosen, "confirmed": "1"},
         page="/certificates/admin/",
     )
     assert response.status_code == 302
@@ -67,14 +73,14 @@ def test_a_batch_by_school_goes_on_past_a_failure(app_factory, failing_for):
     assert batch.status == BatchStatus.FINISHED
     assert (batch.total, batch.issued, batch.failed, batch.skipped) == (4, 3, 1, 0)
     assert [(e.holder_name, e.error) for e in batch.errors] == [
-        ("Васильева Вера", "RuntimeError: шрифт не найден")
+        ("Васильева Вера", "Не удалось сформировать сертификат (RuntimeError).")
     ]
     holders = set(db.session.scalars(select(Certificate.holder_name)))
     assert holders == {"Алексеева Анна", "Борисов Борис", "Григорьев Глеб"}
     progress = client.get(f"/certificates/admin/batches/{batch.id}.json").json
     assert progress["status"] == "finished" and progress["failed"] == 1
     page = client.get(f"/certificates/admin/batches/{batch.id}").get_data(as_text=True)
-    assert "Васильева Вера: RuntimeError: шрифт не найден" in page
+    assert "Васильева Вера: Не удалось сформировать сертификат (RuntimeError)." in page
 
     # Run again: the three issued are skipped at selection, the failed one is retried.
     failing_for("nobody")
@@ -129,3 +135,93 @@ def test_the_batch_runs_in_an_rq_worker(app_factory):
     assert batch.shards == 2  # two jobs, for two worker processes
     assert batch.status == BatchStatus.FINISHED and batch.issued == 2
     assert db.session.scalar(select(func.count(Certificate.id))) == 2
+
+
+def test_a_database_failure_on_one_certificate_does_not_stop_the_batch(app_factory, monkeypatch):
+    from competence.certificates import services
+
+    app_factory(JOBS_BACKEND="sync")
+    prepare()
+    school = make_school()
+    for user in staff(school, 3):
+        finished_attempt(user, worst_answer)
+    admin = make_user(email="admin@example.org", role=Role.ADMIN, position="other")
+    # Every certificate gets number 1: the second and third fail when written (unique number).
+    monkeypatch.setattr(services, "next_serial", lambda year: 1)
+    batch = batches.start_batch(admin, "diagnostic", {"school_id": school.id})
+    db.session.expire_all()
+    batch = db.session.get(CertificateBatch, batch.id)
+    assert batch.status == BatchStatus.FINISHED
+    assert (batch.total, batch.issued, batch.failed) == (3, 1, 2)
+    assert [e.error for e in batch.errors] == [
+        "Не удалось сформировать сертификат (IntegrityError)."
+    ] * 2
+    assert db.session.scalar(select(func.count(Certificate.id))) == 1
+
+
+def test_the_batch_form_refuses_a_school_of_another_municipality(app):
+    school = make_school()
+    other = make_school(code="t-2", name="МБОУ СОШ № 2", municipality="Другой район")
+    make_user(email="admin@example.org", role=Role.ADMIN, position="other")
+    client = app.test_client()
+    login(client, "admin@example.org")
+    response = post_form(
+        client,
+        "/certificates/admin/batches",
+        {
+            "kind": "track",
+            "school": str(school.id),
+            "municipality": str(other.municipality_id),
+            "reason": "Очное обучение",
+            "confirmed": "1",
+        },
+        page="/certificates/admin/",
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Эта школа не относится к выбранному муниципалитету" in page
+    assert "Очное обучение" in page  # what was typed is kept
+    assert db.session.scalar(select(func.count(CertificateBatch.id))) == 0
+
+
+def test_a_stalled_batch_is_resumed_on_what_it_has_not_reached(app_factory, monkeypatch):
+    from datetime import timedelta
+
+    from competence.database import utcnow
+
+    app = app_factory(JOBS_BACKEND="sync")
+    prepare()
+    school = make_school()
+    users = staff(school, 3)
+    for user in users:
+        finished_attempt(user, worst_answer)
+    admin = make_user(email="admin@example.org", role=Role.ADMIN, position="other")
+    # The worker dies: the job is never run, the batch stays queued.
+    monkeypatch.setattr(batches, "enqueue", lambda *args: None)
+    batch = batches.start_batch(admin, "diagnostic", {"school_id": school.id})
+    # One certificate was issued before the worker died.
+    from competence.certificates import services
+    from competence.diagnostics.models import Attempt
+
+    first = db.session.scalars(select(Attempt).order_by(Attempt.id)).first()
+    services.issue_for_attempt(first)
+    client = app.test_client()
+    login(client, "admin@example.org")
+    page = f"/certificates/admin/batches/{batch.id}"
+    assert 'id="batch-stalled"' in client.get(page).get_data(as_text=True)
+    assert 'd-none" id="batch-stalled' in client.get(page).get_data(as_text=True)
+    early = post_form(client, page + "/resume", {}, page=page)
+    assert early.status_code == 303  # not stalled yet: nothing restarted
+    db.session.refresh(batch)
+    assert batch.status == BatchStatus.QUEUED
+    batch.created_at = utcnow() - timedelta(minutes=5)
+    db.session.commit()
+    assert client.get(page + ".json").json["stalled"] is True
+    monkeypatch.undo()
+    resumed = post_form(client, page + "/resume", {}, page=page)
+    assert resumed.status_code == 302
+    db.session.expire_all()
+    batch = db.session.get(CertificateBatch, batch.id)
+    assert batch.status == BatchStatus.FINISHED and batch.issued == 2
+    assert db.session.scalar(select(func.count(Certificate.id))) == 3
+    assert "осталось 2 сертификата" in client.get(page).get_data(as_text=True)

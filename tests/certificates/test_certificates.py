@@ -124,7 +124,7 @@ def test_a_diagnostic_certificate_is_issued_once_on_request(client, smtp, app_fa
     assert client.post(url, data={"csrf_token": csrf_token(client, page)}).status_code == 302
     assert client.post(url, data={"csrf_token": csrf_token(client, page)}).status_code == 302
     certificate = only_certificate()
-    assert certificate.kind == "diagnostic" and certificate.hours == 1
+    assert certificate.kind == "diagnostic" and certificate.hours == 0  # no hours to certify
     _, text = pdf_text(certificate.pdf)
     assert "низкий" in " ".join(text.split()).lower()
     deliver_due()
@@ -196,10 +196,17 @@ def test_an_admin_issues_to_an_unfinished_track_only_with_a_logged_reason(client
     page = f"/certificates/admin/holder?email={teacher.email}"
     url = f"/certificates/admin/issue/track/{track.id}"
     refused = client.post(url, data={"csrf_token": csrf_token(client, page), "reason": ""})
-    assert refused.status_code == 303
-    assert "только с указанием причины" in client.get(refused.headers["Location"]).get_data(
-        as_text=True
+    assert refused.status_code == 422
+    assert "только с указанием причины" in refused.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Certificate.id))) == 0
+    # A reason too long is refused next to the track, and what was typed is still there.
+    long_reason = "Обучение пройдено очно. " * 100
+    too_long = client.post(
+        url, data={"csrf_token": csrf_token(client, page), "reason": long_reason}
     )
+    assert too_long.status_code == 422
+    text = too_long.get_data(as_text=True)
+    assert "Не более 2000 символов" in text and long_reason.strip() in text
     assert db.session.scalar(select(func.count(Certificate.id))) == 0
     issued = client.post(
         url, data={"csrf_token": csrf_token(client, page), "reason": "Курсы пройдены очно"}
@@ -209,14 +216,85 @@ def test_an_admin_issues_to_an_unfinished_track_only_with_a_logged_reason(client
     assert certificate.forced_reason == "Курсы пройдены очно"
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "certificate_issued"))
     assert event.details["forced_reason"] == "Курсы пройдены очно"
-    assert (
-        client.post(url, data={"csrf_token": csrf_token(client, page), "reason": "x"}).status_code
-        == 303
-    )
+    twice = client.post(url, data={"csrf_token": csrf_token(client, page), "reason": "x"})
+    assert twice.status_code == 409
+    assert f"уже выдан: {certificate.number}" in twice.get_data(as_text=True)
     assert db.session.scalar(select(func.count(Certificate.id))) == 1
+    # The PDF of a track not completed does not claim the retake it did not have.
+    flat = " ".join(pdf_text(certificate.pdf)[1].split())
+    assert "проходил(а) обучение" in flat and "повторную диагностику" not in flat
 
 
 def test_only_admins_reach_the_certificate_administration(client):
     make_user()
     login(client)
     assert client.get("/certificates/admin/").status_code == 403
+
+
+def test_a_revoked_track_certificate_is_followed_by_a_new_one(client):
+    prepare()
+    track = completed_track(make_user(email="t@example.org"))
+    first = only_certificate()
+    make_user(email="admin@example.org", role=Role.ADMIN, full_name="Админ")
+    login(client, "admin@example.org")
+    assert post_form(client, f"/certificates/admin/{first.number}", {"reason": "Опечатка в ФИО"})
+    issued = post_form(
+        client,
+        f"/certificates/admin/issue/track/{track.id}",
+        {"reason": ""},
+        page="/certificates/admin/holder?email=t@example.org",
+    )
+    assert issued.status_code == 302
+    numbers = db.session.scalars(select(Certificate.number).order_by(Certificate.id)).all()
+    assert len(numbers) == 2 and numbers[0] == first.number
+    valid = services.active_certificate(track=track)
+    assert valid.number == numbers[1] and valid.serial == first.serial + 1
+
+
+def test_a_forced_certificate_is_replaced_when_the_track_is_completed(app):
+    from datetime import timedelta
+
+    from competence.tracks import services as tracks
+    from competence.tracks.models import TrackModule
+    from tests.certificates.helpers import finished_attempt as take
+    from tests.diagnostics.helpers import best_answer
+
+    prepare()
+    teacher = make_user()
+    admin = make_user(email="admin@example.org", role=Role.ADMIN)
+    first = take(teacher, worst_answer)
+    track = tracks.build_track(first)
+    forced = services.issue_for_track(track, admin, "Курсы пройдены очно")
+    for entry in [m for m in track.modules if m.mandatory]:
+        tracks.mark_done(db.session.get(TrackModule, entry.id), "Выполнено", "", None)
+    first.submitted_at -= timedelta(days=400)
+    first.started_at -= timedelta(days=400)
+    db.session.commit()
+    take(teacher, best_answer)
+    db.session.refresh(forced)
+    assert forced.is_revoked and "Заменён сертификатом" in forced.revoke_reason
+    real = services.active_certificate(track=track)
+    assert real is not None and real.forced_reason is None and real.id != forced.id
+    flat = " ".join(pdf_text(real.pdf)[1].split())
+    assert "повторную диагностику" in flat and re.search(r"0\s*% / 100\s*%, \+100", flat)
+
+
+def test_the_number_takes_the_portal_s_local_year(app, monkeypatch):
+    from datetime import UTC, datetime
+
+    prepare()
+    attempt = finished_attempt(make_user(), worst_answer)
+    # 31 December, 15:00 UTC is already 1 January in Khabarovsk (UTC+10).
+    monkeypatch.setattr(services, "utcnow", lambda: datetime(2026, 12, 31, 15, 0, tzinfo=UTC))
+    certificate = services.issue_for_attempt(attempt)
+    assert certificate.year == 2027 and certificate.number.startswith("ХКИРО-2027-")
+    assert "1 января 2027" in " ".join(pdf_text(certificate.pdf)[1].split())
+
+
+def test_the_verification_form_explains_an_empty_or_long_number(client):
+    assert client.get("/verify").status_code == 200
+    empty = client.get("/verify?number=")
+    assert empty.status_code == 400 and "Введите номер сертификата" in empty.get_data(as_text=True)
+    long = client.get("/verify?number=" + "Х" * 41)
+    assert long.status_code == 400
+    assert "Номер сертификата не бывает таким длинным" in long.get_data(as_text=True)
