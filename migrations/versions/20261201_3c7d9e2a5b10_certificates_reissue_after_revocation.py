@@ -1,5 +1,6 @@
-"""A revoked certificate may be followed by a new one for the same track or attempt; batches
-record when they last made progress
+"""Certificates reissued after revocation; batches record their last progress
+
+A revoked certificate may be followed by a new one for the same track or attempt.
 
 Revision ID: 3c7d9e2a5b10
 Revises: 9b4e7a2c1f60
