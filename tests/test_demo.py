@@ -4,10 +4,11 @@ from sqlalchemy import func, select
 
 from competence.accounts.models import Role, User
 from competence.demo import DEMO_ACCOUNTS
+from competence.demo.colleagues import COLLEAGUES
 from competence.extensions import db
 from competence.instruments.library import latest_published_versions
 from competence.schools.models import Municipality, School
-from tests.factories import login
+from tests.factories import login, post_form
 
 
 def test_seed_demo_loads_the_region_and_one_account_per_role(app, runner):
@@ -30,7 +31,7 @@ def test_seed_demo_loads_the_region_and_one_account_per_role(app, runner):
 
     again = runner.invoke(args=["seed-demo"])
     assert again.exit_code == 0
-    assert db.session.scalar(select(func.count(User.id))) == len(DEMO_ACCOUNTS)
+    assert db.session.scalar(select(func.count(User.id))) == len(DEMO_ACCOUNTS) + len(COLLEAGUES)
 
 
 def test_demo_accounts_sign_in_with_the_printed_passwords(app, runner):
@@ -48,3 +49,32 @@ def test_readme_lists_the_demo_credentials():
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     for account in DEMO_ACCOUNTS:
         assert account.email in readme and account.password in readme
+
+
+def test_the_demo_school_has_colleagues_with_results_and_a_certificate(app, runner):
+    from competence.certificates.models import Certificate
+    from competence.diagnostics.models import Attempt
+
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    attempts = db.session.scalars(select(Attempt)).all()
+    assert len(attempts) == sum(len(c.skills) for c in COLLEAGUES) + 1  # and one retake
+    assert all(a.is_submitted and a.competence_scores for a in attempts)
+    # Simulated answers of different strength give different profiles, some with deficits.
+    totals = {round(a.total_score) for a in attempts}
+    assert len(totals) > 5 and any(s.deficit for a in attempts for s in a.competence_scores)
+    [certificate] = db.session.scalars(select(Certificate)).all()
+    assert certificate.holder_name == "Смирнова Анна Игоревна" and certificate.kind == "track"
+    assert f"Demo certificate to check at /verify: {certificate.number}" in result.output
+    client = app.test_client()
+    assert "Сертификат действителен" in client.get(f"/verify/{certificate.number}").get_data(
+        as_text=True
+    )
+    # The director of their school sees the staff's deficits and the completed track.
+    director = next(a for a in DEMO_ACCOUNTS if a.role == Role.DIRECTOR)
+    login(client, director.email, director.password)
+    post_form(client, "/consent/accept?next=/staff/", {"consent": "y"}, page="/consent/accept")
+    page = client.get("/staff/").get_data(as_text=True)
+    for colleague in COLLEAGUES:
+        assert colleague.full_name in page
+    assert "Коммуникация" in page

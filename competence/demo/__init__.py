@@ -14,7 +14,9 @@ from werkzeug.serving import run_simple
 from competence.accounts.models import Role, User
 from competence.accounts.passwords import hash_password
 from competence.background import start_housekeeping
+from competence.certificates.models import Certificate
 from competence.database import utcnow
+from competence.demo.colleagues import load_colleagues
 from competence.diagnostics.services import close_expired
 from competence.extensions import db
 from competence.instruments.cli import DEFAULT_PATH as INSTRUMENTS_DIR
@@ -143,6 +145,11 @@ def seed_demo_command() -> None:
     click.echo(f"Instruments: {len(report.published)} published, {len(report.unchanged)} unchanged")
     catalog = load_catalog()
     click.echo(f"Catalogue: {len(catalog.created)} modules added, {catalog.unchanged} unchanged")
+    colleagues = load_colleagues()
+    if colleagues:
+        click.echo(f"Colleagues of the demo teacher with diagnostics taken: {len(colleagues)}")
+    for number in db.session.scalars(select(Certificate.number).order_by(Certificate.id)):
+        click.echo(f"Demo certificate to check at /verify: {number}")
     click.echo("Demo accounts (e-mail / password):")
     for account in DEMO_ACCOUNTS:
         click.echo(f"  {account.role:<12} {account.email:<28} {account.password}")
