@@ -240,4 +240,5 @@ class ImportForm(FlaskForm):
 
     file = FileField(_l("YAML file"))
     text = TextAreaField(_l("or YAML text"), render_kw={"rows": 12, "spellcheck": "false"})
+    replace_draft = BooleanField(_l("Replace the open draft of this document, if there is one"))
     submit = SubmitField(_l("Import as a draft"))

@@ -44,6 +44,14 @@ class NothingToPublish(Exception):
     """The draft is identical to the latest published version."""
 
 
+class DraftOpen(Exception):
+    """The document already has an open draft that an import would overwrite."""
+
+    def __init__(self, draft):
+        super().__init__(f"{draft.document.kind} {draft.document.key} has an open draft")
+        self.draft = draft
+
+
 @dataclass
 class PublicationReport:
     """Versions created and documents left as they were."""
@@ -311,8 +319,11 @@ def discard_draft(draft: ContentVersion, actor) -> None:
     db.session.commit()
 
 
-def import_yaml(filename: str, text: str, actor) -> ContentVersion:
-    """Make a valid YAML document the draft of its document; raise ContentErrors otherwise."""
+def import_yaml(filename: str, text: str, actor, replace_draft: bool = False) -> ContentVersion:
+    """Make a valid YAML document the draft of its document; raise ContentErrors otherwise.
+
+    An open draft is someone's unpublished work: it is replaced only when asked (DraftOpen).
+    """
     data = parse_yaml(text).data
     kind = next(iter(data), None) if isinstance(data, dict) else None
     key = data.get(kind) if kind else None
@@ -322,6 +333,8 @@ def import_yaml(filename: str, text: str, actor) -> ContentVersion:
         raise ContentErrors(result.errors)
     [obj] = result.objects
     document = _document(spec.kind_of(obj), obj.id)
+    if document.draft is not None and not replace_draft:
+        raise DraftOpen(document.draft)
     draft = document.draft or ContentVersion(
         document=document, status=VersionStatus.DRAFT, created_by_id=getattr(actor, "id", None)
     )
@@ -330,7 +343,14 @@ def import_yaml(filename: str, text: str, actor) -> ContentVersion:
     draft.source = f"import:{filename}"
     draft.updated_at = utcnow()
     db.session.add(draft)
-    audit.record("draft_imported", actor, document.kind, obj.id, filename=filename)
+    audit.record(
+        "draft_imported",
+        actor,
+        document.kind,
+        obj.id,
+        filename=filename,
+        replaced=replace_draft and draft.id is not None,
+    )
     db.session.commit()
     return draft
 
