@@ -15,13 +15,28 @@ DEFAULT_PATH = Path(__file__).resolve().parent.parent.parent / "instruments"
 instruments_cli = AppGroup("instruments", help="Diagnostic instruments, frameworks and scales.")
 
 
+def instruments_root(path: Path) -> Path | None:
+    """Return the instruments folder (the one holding scales/ or frameworks/) above `path`.
+
+    None when `path` is that folder itself, which needs no references from outside. A file
+    outside any such tree refers to the files beside it.
+    """
+    start = path.resolve()
+    folders = [start, *start.parents] if start.is_dir() else list(start.parents)
+    for folder in folders:
+        if (folder / "scales").is_dir() or (folder / "frameworks").is_dir():
+            return None if folder == start else folder
+    return None if start.is_dir() else start.parent
+
+
 @instruments_cli.command("validate")
 @click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
 def validate_command(path: Path | None) -> None:
     """Check YAML files (default: instruments/) and list every error with file and line."""
     root = path or DEFAULT_PATH
-    # A single file may refer to frameworks and scales that are elsewhere in the tree.
-    references = () if root.is_dir() else validate_tree(root.parent).objects
+    # A file or folder may refer to frameworks and scales elsewhere in its instruments tree.
+    tree = instruments_root(root)
+    references = validate_tree(tree).objects if tree is not None else ()
     result = validate_tree(root, references=references)
     for error in result.errors:
         click.echo(str(error), err=True)

@@ -104,6 +104,28 @@ def test_cli_validate_reports_every_error_with_file_and_line(runner):
     assert all(line.split(":")[1].isdigit() for line in lines)
 
 
+@pytest.mark.parametrize(
+    "part",
+    ["frameworks", "frameworks/soft-skills.yaml", "scales", "soft-skills.yaml", "."],
+)
+def test_cli_validate_resolves_references_from_the_instruments_tree(runner, tree, part):
+    # Run from elsewhere: references come from the tree the path is in, not the working folder.
+    result = runner.invoke(args=["instruments", "validate", str(tree / part)])
+    assert result.exit_code == 0, result.output
+    assert "не найдена" not in result.output and "no errors" in result.output
+
+
+def test_cli_validate_of_a_subfolder_still_reports_its_own_errors(runner, tree):
+    path = tree / "frameworks" / "soft-skills.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("levels: levels-4", "levels: levels-9"),
+        encoding="utf-8",
+    )
+    result = runner.invoke(args=["instruments", "validate", str(tree / "frameworks")])
+    assert result.exit_code == 1
+    assert "soft-skills.yaml" in result.output and "levels-9" in result.output
+
+
 def test_cli_load_and_export(runner, tmp_path):
     result = runner.invoke(args=["instruments", "load"])
     assert result.exit_code == 0, result.output
