@@ -45,20 +45,35 @@ def validate_command(path: Path | None) -> None:
     click.echo(f"{len(result.objects)} object(s) in {root}: no errors")
 
 
+def echo_skipped(report: services.PublicationReport) -> None:
+    """Warn about every document a load left at its portal-published version."""
+    for version in report.skipped:
+        click.echo(
+            f"skipped {version.document.kind} {version.document.key}: v{version.number} was "
+            f"published in the portal after the last load from files (--force overwrites it)",
+            err=True,
+        )
+
+
 @instruments_cli.command("load")
 @click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
-def load_command(path: Path | None) -> None:
+@click.option(
+    "--force", is_flag=True, help="Also publish files whose documents were edited in the portal."
+)
+def load_command(path: Path | None, force: bool) -> None:
     """Publish what changed in the YAML files (default: instruments/); nothing on any error."""
     root = path or DEFAULT_PATH
     try:
-        report = services.load_tree(root)
+        report = services.load_tree(root, force=force)
     except services.ContentErrors as exc:
         for error in exc.errors:
             click.echo(str(error), err=True)
         raise click.ClickException(f"nothing loaded: {len(exc.errors)} error(s)") from None
     for version in report.published:
         click.echo(f"published {version.document.kind} {version.document.key} v{version.number}")
-    click.echo(f"{len(report.published)} published, {len(report.unchanged)} unchanged")
+    echo_skipped(report)
+    summary = f"{len(report.published)} published, {len(report.unchanged)} unchanged"
+    click.echo(summary + (f", {len(report.skipped)} skipped" if report.skipped else ""))
 
 
 @instruments_cli.command("export")

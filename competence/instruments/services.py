@@ -58,6 +58,8 @@ class PublicationReport:
 
     published: list[ContentVersion] = field(default_factory=list)
     unchanged: list[ContentVersion] = field(default_factory=list)
+    # Portal-published versions a load from files left in place.
+    skipped: list[ContentVersion] = field(default_factory=list)
 
 
 def _canonical_hash(data) -> str:
@@ -193,9 +195,9 @@ def _finish(report: PublicationReport, actor, source: str) -> PublicationReport:
     return report
 
 
-def publish_objects(objects, source: str, actor=None) -> PublicationReport:
+def publish_objects(objects, source: str, actor=None, report=None) -> PublicationReport:
     """Publish validated objects in dependency order; instruments follow their frameworks."""
-    report = PublicationReport()
+    report = report or PublicationReport()
     library = _published_library()
     library.update({(spec.kind_of(obj), obj.id): obj for obj in objects})
     ordered = sorted(objects, key=lambda obj: PUBLICATION_ORDER.index(spec.kind_of(obj)))
@@ -208,12 +210,46 @@ def publish_objects(objects, source: str, actor=None) -> PublicationReport:
     return _finish(report, actor, source)
 
 
-def load_tree(path, actor=None) -> PublicationReport:
-    """Validate the YAML files under `path` and publish what changed; nothing on any error."""
-    result = validate_tree(path, references=_published_library().values())
+def edited_in_portal(document: ContentDocument) -> ContentVersion | None:
+    """Return the version methodists published in the portal after the last load from files."""
+    for version in sorted(
+        (v for v in document.versions if v.is_published), key=lambda v: v.number, reverse=True
+    ):
+        if version.source.endswith("(recompiled)"):
+            continue
+        return None if version.source.startswith("file:") else version
+    return None
+
+
+def load_tree(path, actor=None, force: bool = False) -> PublicationReport:
+    """Validate the YAML files under `path` and publish what changed; nothing on any error.
+
+    A file whose document was published in the portal since the last load is skipped (listed
+    in `skipped`), so that loading the shipped files never reverts methodists' work; `force`
+    publishes it anyway.
+    """
+    library = _published_library()
+    result = validate_tree(path, references=library.values())
     if result.errors:
         raise ContentErrors(result.errors)
-    return publish_objects(result.objects, source=f"file:{path}", actor=actor)
+    report, objects = PublicationReport(), list(result.objects)
+    if not force:
+        for obj in list(objects):
+            document = _document(spec.kind_of(obj), obj.id, create=False)
+            edited = edited_in_portal(document) if document is not None else None
+            if edited is not None:
+                objects.remove(obj)
+                report.skipped.append(edited)
+    if report.skipped:
+        # The files loaded must still fit the portal's versions of the ones skipped.
+        loaded = {(spec.kind_of(obj), obj.id) for obj in objects}
+        check = validate_documents(
+            [Document(o.to_data(), file=f"{spec.kind_of(o)}:{o.id}") for o in objects],
+            [obj for ref, obj in library.items() if ref not in loaded],
+        )
+        if check.errors:
+            raise ContentErrors(check.errors)
+    return publish_objects(objects, source=f"file:{path}", actor=actor, report=report)
 
 
 # Drafts ---------------------------------------------------------------------------------
