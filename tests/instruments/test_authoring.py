@@ -234,3 +234,18 @@ def test_publishing_an_unchanged_draft_publishes_nothing(methodist):
     )
     db.session.expire_all()
     assert document("instrument", "soft-skills").draft is None
+
+
+def test_a_framework_change_that_breaks_an_instrument_names_it(methodist):
+    page = "/instruments/framework/soft-skills"
+    press(methodist, f"{page}/draft", page)
+    edit = f"{page}/edit"
+    deleted = press(methodist, f"{page}/competences/teamwork/delete", edit)
+    assert deleted.status_code == 302
+    refused = press(methodist, f"{page}/draft/publish", edit)
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    title = published("instrument", "soft-skills")[0].title
+    assert f"инструмент «{title}» (soft-skills): " in text
+    assert "компетенции «teamwork» нет в рамке" in text
+    assert len(published("framework", "soft-skills")) == 1
