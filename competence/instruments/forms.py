@@ -161,7 +161,13 @@ class ItemForm(FlaskForm):
     )
     type = HiddenField()
     stem = TextAreaField(
-        _l("Question or statement"), validators=[DataRequired(REQUIRED)], render_kw={"rows": 5}
+        _l("Question or statement"),
+        validators=[DataRequired(REQUIRED)],
+        render_kw={"rows": 5},
+        description=_l(
+            "A blank line starts a new paragraph; a single line break is joined into the line. "
+            "Separate the lines of a worked solution with blank lines."
+        ),
     )
     comment = TextAreaField(
         _l("Methodist's note on the key (never shown to teachers)"), render_kw={"rows": 2}
