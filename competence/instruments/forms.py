@@ -170,7 +170,7 @@ class ItemForm(FlaskForm):
         ),
     )
     comment = TextAreaField(
-        _l("Methodist's note on the key (never shown to teachers)"), render_kw={"rows": 2}
+        _l("Methodist's note on the key (never shown to teachers)"), render_kw={"rows": 4}
     )
     weights = FieldList(FormField(WeightForm))
     options = FieldList(FormField(OptionForm))
