@@ -1,9 +1,11 @@
 """Bad input in the editor is refused with a Russian message next to the field, and kept."""
 
+import html
 import re
 
 import pytest
 
+from competence.instruments import services
 from tests.factories import post_form
 from tests.instruments.helpers import build_instrument, document, item, options, press
 
@@ -105,8 +107,16 @@ def test_publication_errors_of_cut_scores_open_their_section(methodist):
     refused = press(methodist, "/instruments/instrument/reading-check/draft/publish", EDIT)
     page = refused.get_data(as_text=True)
     assert refused.status_code == 422
+    [error] = [
+        e
+        for e in services.check(
+            "instrument", document("instrument", "reading-check").draft.content
+        ).errors
+        if e.path[:1] == ("cut_scores",)
+    ]
     section = open_section(page)
-    assert section is not None and "text-danger" in section
+    assert section is not None
+    assert f'<div class="text-danger small">{html.escape(error.message)}</div>' in section
 
 
 @pytest.mark.parametrize(
