@@ -20,6 +20,7 @@ from competence.demo.colleagues import load_colleagues
 from competence.diagnostics.services import close_expired
 from competence.extensions import db
 from competence.instruments.cli import DEFAULT_PATH as INSTRUMENTS_DIR
+from competence.instruments.cli import echo_skipped
 from competence.instruments.services import load_tree
 from competence.outbox.services import deliver_due
 from competence.schools.imports import import_indicators
@@ -143,6 +144,7 @@ def seed_demo_command() -> None:
     load_accounts()
     report = load_tree(INSTRUMENTS_DIR)
     click.echo(f"Instruments: {len(report.published)} published, {len(report.unchanged)} unchanged")
+    echo_skipped(report)
     catalog = load_catalog()
     click.echo(f"Catalogue: {len(catalog.created)} modules added, {catalog.unchanged} unchanged")
     colleagues = load_colleagues()

@@ -48,22 +48,32 @@ def settings_into_form(content: dict, form, competence_choices, level_ids) -> No
 
 
 def set_threshold_rows(form, content: dict, competence_choices, level_ids) -> None:
-    """Offer a row per level (cut score) and per competence (threshold), keeping typed values."""
+    """Offer a row per level (cut score) and per competence (threshold).
+
+    Call it after validating a submitted form: rows are rebuilt for the draft's levels and the
+    framework's competences, and each submitted row keeps what was typed and its errors.
+    """
     form.competences.choices = competence_choices
-    typed_cuts = {row.key.data: row.value.data for row in form.cut_scores} or (
-        content.get("cut_scores") or {}
-    )
-    typed_thresholds = {row.key.data: row.value.data for row in form.thresholds} or (
-        content.get("thresholds") or {}
-    )
-    for field_list, keys, values in (
-        (form.cut_scores, level_ids[1:], typed_cuts),
-        (form.thresholds, [key for key, _ in competence_choices], typed_thresholds),
+    for field_list, keys, name in (
+        (form.cut_scores, level_ids[1:], "cut_scores"),
+        (form.thresholds, [key for key, _ in competence_choices], "thresholds"),
     ):
+        typed = {row.key.data: row for row in field_list}
+        saved = {} if typed else (content.get(name) or {})
         while len(field_list):
             field_list.pop_entry()
         for key in keys:
-            field_list.append_entry({"key": key, "value": values.get(key)})
+            old = typed.get(key)
+            value = old.value.data if old is not None else saved.get(key)
+            entry = field_list.append_entry({"key": key, "value": value})
+            if old is not None:
+                entry.value.raw_data = old.value.raw_data
+                entry.value.errors = list(old.value.errors)
+
+
+def threshold_rows_invalid(form) -> bool:
+    """Tell whether any cut-score or threshold row carries an error."""
+    return any(row.value.errors for row in [*form.cut_scores, *form.thresholds])
 
 
 def settings_from_form(content: dict, form) -> dict:
@@ -251,8 +261,14 @@ def item_errors(errors: list[ValidationError]) -> dict[int, list[ValidationError
     return grouped
 
 
-def place_errors(form, errors: list[ValidationError], prefix: tuple = ()) -> list[str]:
-    """Attach each error under `prefix` to the form field it concerns; return the rest."""
+def place_errors(
+    form, errors: list[ValidationError], prefix: tuple = (), attach: bool = True
+) -> list[str]:
+    """Attach each error under `prefix` to the form field it concerns; return the rest.
+
+    With `attach` false the fields are left alone: a re-rendered submission holds what was
+    typed, and the saved draft's errors would stand under values they are not about.
+    """
     general = []
     for error in errors:
         if error.path[: len(prefix)] != prefix:
@@ -260,6 +276,8 @@ def place_errors(form, errors: list[ValidationError], prefix: tuple = ()) -> lis
         field = _field_for(form, error.path[len(prefix) :])
         if field is None:
             general.append(error.message)
+        elif not attach:
+            continue
         elif error.message not in field.errors:
             # Validation errors arrive after form validation ran, so errors may be a tuple.
             field.errors = [*field.errors, error.message]

@@ -38,10 +38,23 @@ def _competence_choices(framework: spec.Framework | None) -> list[tuple[str, str
     ]
 
 
+def _competence_labels(framework: spec.Framework | None) -> dict[str, tuple[str, str]]:
+    """Return (title, area title) of each competence of a framework by its id."""
+    if framework is None:
+        return {}
+    return {c.id: (c.title, area.title) for area in framework.areas for c in area.competences}
+
+
 def _level_ids(content: dict) -> list[str]:
     """Return the level ids of the draft's level scale."""
     scale = _library().get((ContentKind.SCALE, content.get("levels")))
     return list(scale.level_ids) if isinstance(scale, spec.LevelScale) else []
+
+
+def _level_titles(content: dict) -> dict[str, str]:
+    """Return the titles of the levels of the draft's level scale by their id."""
+    scale = _library().get((ContentKind.SCALE, content.get("levels")))
+    return {lv.id: lv.title for lv in scale.levels} if isinstance(scale, spec.LevelScale) else {}
 
 
 def render_draft(kind: str, key: str, publish_errors=None, form=None):
@@ -50,8 +63,8 @@ def render_draft(kind: str, key: str, publish_errors=None, form=None):
     content = draft.content
     errors = list(publish_errors or services.check(kind, content).errors)
     if kind == ContentKind.FRAMEWORK:
-        form = form or FrameworkForm(title=content.get("title"))
-        general = editing.place_errors(form, errors)
+        submitted, form = form is not None, form or FrameworkForm(title=content.get("title"))
+        general = editing.place_errors(form, errors, attach=not submitted)
         return render_template(
             "instruments/edit_framework.html",
             doc=doc,
@@ -65,12 +78,14 @@ def render_draft(kind: str, key: str, publish_errors=None, form=None):
             attempted=publish_errors is not None,
         )
     framework = _framework_of(content)
+    submitted = form is not None
     if form is None:
         form = SettingsForm(formdata=None)
         editing.settings_into_form(
             content, form, _competence_choices(framework), _level_ids(content)
         )
-    general = editing.place_errors(form, [e for e in errors if e.path[:1] != ("items",)])
+    settings_errors = [e for e in errors if e.path[:1] != ("items",)]
+    general = editing.place_errors(form, settings_errors, attach=not submitted)
     return render_template(
         "instruments/edit_instrument.html",
         doc=doc,
@@ -81,6 +96,9 @@ def render_draft(kind: str, key: str, publish_errors=None, form=None):
         errors=errors,
         general_errors=general,
         item_errors=editing.item_errors(errors),
+        thresholds_open=editing.threshold_rows_invalid(form),
+        level_titles=_level_titles(content),
+        competence_labels=_competence_labels(framework),
         counts=editing.linked_counts(content),
         item_types=ITEM_TYPES,
         confirm=ConfirmForm(),
@@ -96,8 +114,11 @@ def edit_instrument(key: str):
         return render_draft(ContentKind.INSTRUMENT, key)
     form = SettingsForm()
     choices = _competence_choices(_framework_of(draft.content))
+    form.competences.choices = choices
+    # Validate the rows as typed, then lay them out for this draft's levels and competences.
+    valid = form.validate()
     editing.set_threshold_rows(form, draft.content, choices, _level_ids(draft.content))
-    if form.validate():
+    if valid:
         services.save_draft(draft, editing.settings_from_form(draft.content, form))
         flash(_("Saved."), "success")
         return redirect(url_for("instruments.edit_instrument", key=key))
@@ -167,7 +188,7 @@ def edit_item(key: str, index: int | None = None):
         item_type=item_type,
         item_types=ITEM_TYPES,
         form_errors=form_errors,
-        competence_titles=dict(_competence_choices(_framework_of(content))),
+        competence_labels=_competence_labels(_framework_of(content)),
     ), status
 
 
@@ -271,6 +292,7 @@ def edit_competence(key: str, competence_id: str | None = None):
         key=key,
         form=form,
         competence_id=competence_id,
+        level_titles=_level_titles(content),
     ), status
 
 

@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
+from flask_wtf.i18n import translations
 from wtforms import (
     BooleanField,
     FieldList,
@@ -16,7 +17,14 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+)
 
 from competence.accounts.forms import MultiCheckboxField
 from competence.accounts.reference import POSITIONS, SUBJECTS
@@ -27,6 +35,9 @@ IDENTIFIER = Regexp(
     message=_l("Latin lower-case letters, digits and hyphens, starting with a letter."),
 )
 
+WHOLE_NUMBER = _l("Enter a whole number from %(min)s to %(max)s.")
+NUMBER = _l("Enter a number from %(min)s to %(max)s.")
+
 ITEM_TYPES = {
     "single_choice": _l("Single choice"),
     "multiple_choice": _l("Multiple choice"),
@@ -36,6 +47,15 @@ ITEM_TYPES = {
     "matching": _l("Matching"),
     "ordering": _l("Ordering"),
 }
+
+
+class RowForm(Form):
+    """A row of a FieldList: its messages are translated like those of the form around it."""
+
+    class Meta:
+        def get_translations(self, form):
+            """Use the WTForms catalogue of the request's locale, as FlaskForm does."""
+            return translations
 
 
 class CommaFloatField(FloatField):
@@ -61,11 +81,11 @@ class NewDocumentForm(FlaskForm):
     submit = SubmitField(_l("Create a draft"))
 
 
-class ThresholdForm(Form):
+class ThresholdForm(RowForm):
     """A per-competence threshold or a level's cut score (blank = the default)."""
 
     key = HiddenField()
-    value = CommaFloatField(validators=[Optional(), NumberRange(0, 100)])
+    value = CommaFloatField(validators=[Optional(), NumberRange(0, 100, NUMBER)])
 
 
 class SettingsForm(FlaskForm):
@@ -84,18 +104,23 @@ class SettingsForm(FlaskForm):
     subjects = MultiCheckboxField(
         _l("Only teachers of these subjects (none = any subject)"), choices=list(SUBJECTS.items())
     )
+    # InputRequired, not DataRequired: 0 is a value, refused (or not) by the range check.
     time_limit_minutes = IntegerField(
-        _l("Time limit, minutes"), validators=[DataRequired(REQUIRED), NumberRange(5, 240)]
+        _l("Time limit, minutes"),
+        validators=[InputRequired(REQUIRED), NumberRange(5, 240, WHOLE_NUMBER)],
     )
     cooldown_days = IntegerField(
-        _l("Days before a retake"), validators=[Optional(), NumberRange(0, 365)], default=0
+        _l("Days before a retake"),
+        validators=[Optional(), NumberRange(0, 365, WHOLE_NUMBER)],
+        default=0,
     )
     attempts_per_year = IntegerField(
-        _l("Attempts per year"), validators=[DataRequired(REQUIRED), NumberRange(1, 12)]
+        _l("Attempts per year"),
+        validators=[InputRequired(REQUIRED), NumberRange(1, 12, WHOLE_NUMBER)],
     )
     deficit_threshold = CommaFloatField(
         _l("Deficit threshold, %"),
-        validators=[DataRequired(REQUIRED), NumberRange(0, 100)],
+        validators=[InputRequired(REQUIRED), NumberRange(0, 100, NUMBER)],
         description=_l("A competence scored below it is a deficit."),
     )
     competences = MultiCheckboxField(_l("Competences it measures"), choices=[])
@@ -104,24 +129,24 @@ class SettingsForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class OptionForm(Form):
+class OptionForm(RowForm):
     """An answer option: text, whether it is correct, or its weight (situational)."""
 
     # Not "id": a FormField row has an `id` attribute of its own.
     option_id = HiddenField(validators=[Optional(), Length(max=64)])
     text = TextAreaField(render_kw={"rows": 2})
     correct = BooleanField(_l("correct"))
-    weight = CommaFloatField(validators=[Optional(), NumberRange(0, 1)])
+    weight = CommaFloatField(validators=[Optional(), NumberRange(0, 1, NUMBER)])
 
 
-class WeightForm(Form):
+class WeightForm(RowForm):
     """The weight of an item for one competence (blank = not linked)."""
 
     competence = HiddenField()
-    weight = CommaFloatField(validators=[Optional(), NumberRange(0, 1)])
+    weight = CommaFloatField(validators=[Optional(), NumberRange(0, 1, NUMBER)])
 
 
-class PairForm(Form):
+class PairForm(RowForm):
     """A left and right text of a matching item."""
 
     left = TextAreaField(render_kw={"rows": 2})
@@ -136,10 +161,16 @@ class ItemForm(FlaskForm):
     )
     type = HiddenField()
     stem = TextAreaField(
-        _l("Question or statement"), validators=[DataRequired(REQUIRED)], render_kw={"rows": 5}
+        _l("Question or statement"),
+        validators=[DataRequired(REQUIRED)],
+        render_kw={"rows": 5},
+        description=_l(
+            "A blank line starts a new paragraph; a single line break is joined into the line. "
+            "Separate the lines of a worked solution with blank lines."
+        ),
     )
     comment = TextAreaField(
-        _l("Methodist's note on the key (never shown to teachers)"), render_kw={"rows": 2}
+        _l("Methodist's note on the key (never shown to teachers)"), render_kw={"rows": 4}
     )
     weights = FieldList(FormField(WeightForm))
     options = FieldList(FormField(OptionForm))
@@ -188,7 +219,7 @@ class FrameworkForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class DescriptorForm(Form):
+class DescriptorForm(RowForm):
     """What a competence looks like at one level."""
 
     level = HiddenField()
@@ -215,4 +246,5 @@ class ImportForm(FlaskForm):
 
     file = FileField(_l("YAML file"))
     text = TextAreaField(_l("or YAML text"), render_kw={"rows": 12, "spellcheck": "false"})
+    replace_draft = BooleanField(_l("Replace the open draft of this document, if there is one"))
     submit = SubmitField(_l("Import as a draft"))

@@ -1,6 +1,7 @@
 """Loading, drafting, publishing and exporting scales, frameworks and instruments."""
 
 import copy
+import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -44,12 +45,22 @@ class NothingToPublish(Exception):
     """The draft is identical to the latest published version."""
 
 
+class DraftOpen(Exception):
+    """The document already has an open draft that an import would overwrite."""
+
+    def __init__(self, draft):
+        super().__init__(f"{draft.document.kind} {draft.document.key} has an open draft")
+        self.draft = draft
+
+
 @dataclass
 class PublicationReport:
     """Versions created and documents left as they were."""
 
     published: list[ContentVersion] = field(default_factory=list)
     unchanged: list[ContentVersion] = field(default_factory=list)
+    # Portal-published versions a load from files left in place.
+    skipped: list[ContentVersion] = field(default_factory=list)
 
 
 def _canonical_hash(data) -> str:
@@ -185,9 +196,9 @@ def _finish(report: PublicationReport, actor, source: str) -> PublicationReport:
     return report
 
 
-def publish_objects(objects, source: str, actor=None) -> PublicationReport:
+def publish_objects(objects, source: str, actor=None, report=None) -> PublicationReport:
     """Publish validated objects in dependency order; instruments follow their frameworks."""
-    report = PublicationReport()
+    report = report or PublicationReport()
     library = _published_library()
     library.update({(spec.kind_of(obj), obj.id): obj for obj in objects})
     ordered = sorted(objects, key=lambda obj: PUBLICATION_ORDER.index(spec.kind_of(obj)))
@@ -200,12 +211,46 @@ def publish_objects(objects, source: str, actor=None) -> PublicationReport:
     return _finish(report, actor, source)
 
 
-def load_tree(path, actor=None) -> PublicationReport:
-    """Validate the YAML files under `path` and publish what changed; nothing on any error."""
-    result = validate_tree(path, references=_published_library().values())
+def edited_in_portal(document: ContentDocument) -> ContentVersion | None:
+    """Return the version methodists published in the portal after the last load from files."""
+    for version in sorted(
+        (v for v in document.versions if v.is_published), key=lambda v: v.number, reverse=True
+    ):
+        if version.source.endswith("(recompiled)"):
+            continue
+        return None if version.source.startswith("file:") else version
+    return None
+
+
+def load_tree(path, actor=None, force: bool = False) -> PublicationReport:
+    """Validate the YAML files under `path` and publish what changed; nothing on any error.
+
+    A file whose document was published in the portal since the last load is skipped (listed
+    in `skipped`), so that loading the shipped files never reverts methodists' work; `force`
+    publishes it anyway.
+    """
+    library = _published_library()
+    result = validate_tree(path, references=library.values())
     if result.errors:
         raise ContentErrors(result.errors)
-    return publish_objects(result.objects, source=f"file:{path}", actor=actor)
+    report, objects = PublicationReport(), list(result.objects)
+    if not force:
+        for obj in list(objects):
+            document = _document(spec.kind_of(obj), obj.id, create=False)
+            edited = edited_in_portal(document) if document is not None else None
+            if edited is not None:
+                objects.remove(obj)
+                report.skipped.append(edited)
+    if report.skipped:
+        # The files loaded must still fit the portal's versions of the ones skipped.
+        loaded = {(spec.kind_of(obj), obj.id) for obj in objects}
+        check = validate_documents(
+            [Document(o.to_data(), file=f"{spec.kind_of(o)}:{o.id}") for o in objects],
+            [obj for ref, obj in library.items() if ref not in loaded],
+        )
+        if check.errors:
+            raise ContentErrors(check.errors)
+    return publish_objects(objects, source=f"file:{path}", actor=actor, report=report)
 
 
 # Drafts ---------------------------------------------------------------------------------
@@ -224,7 +269,20 @@ def check(kind: str, content) -> ValidationResult:
             dependents = _dependent_instruments(library, changed)
             references = [r for r in references if r not in dependents]
             documents += [Document(i.to_data(), file=f"instrument:{i.id}") for i in dependents]
+            result = validate_documents(documents, references)
+            return ValidationResult(result.objects, _name_dependents(result.errors, dependents))
     return validate_documents(documents, references)
+
+
+def _name_dependents(errors, dependents: list[spec.Instrument]) -> tuple[ValidationError, ...]:
+    """Say which instrument an error found in an instrument built on the draft is about."""
+    names = {f"instrument:{i.id}": f"инструмент «{i.title}» ({i.id})" for i in dependents}
+    return tuple(
+        dataclasses.replace(error, message=f"{names[error.file]}: {error.message}")
+        if error.file in names
+        else error
+        for error in errors
+    )
 
 
 def _is_valid_alone(kind: str, content, references) -> bool:
@@ -311,8 +369,11 @@ def discard_draft(draft: ContentVersion, actor) -> None:
     db.session.commit()
 
 
-def import_yaml(filename: str, text: str, actor) -> ContentVersion:
-    """Make a valid YAML document the draft of its document; raise ContentErrors otherwise."""
+def import_yaml(filename: str, text: str, actor, replace_draft: bool = False) -> ContentVersion:
+    """Make a valid YAML document the draft of its document; raise ContentErrors otherwise.
+
+    An open draft is someone's unpublished work: it is replaced only when asked (DraftOpen).
+    """
     data = parse_yaml(text).data
     kind = next(iter(data), None) if isinstance(data, dict) else None
     key = data.get(kind) if kind else None
@@ -322,6 +383,8 @@ def import_yaml(filename: str, text: str, actor) -> ContentVersion:
         raise ContentErrors(result.errors)
     [obj] = result.objects
     document = _document(spec.kind_of(obj), obj.id)
+    if document.draft is not None and not replace_draft:
+        raise DraftOpen(document.draft)
     draft = document.draft or ContentVersion(
         document=document, status=VersionStatus.DRAFT, created_by_id=getattr(actor, "id", None)
     )
@@ -330,7 +393,14 @@ def import_yaml(filename: str, text: str, actor) -> ContentVersion:
     draft.source = f"import:{filename}"
     draft.updated_at = utcnow()
     db.session.add(draft)
-    audit.record("draft_imported", actor, document.kind, obj.id, filename=filename)
+    audit.record(
+        "draft_imported",
+        actor,
+        document.kind,
+        obj.id,
+        filename=filename,
+        replaced=replace_draft and draft.id is not None,
+    )
     db.session.commit()
     return draft
 

@@ -3,6 +3,7 @@
 import random
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -182,9 +183,24 @@ def import_document():
                 errors, status = [_("Choose a file or paste the YAML text.")], 422
             else:
                 try:
-                    draft = services.import_yaml(name, text, current_user)
+                    draft = services.import_yaml(
+                        name, text, current_user, replace_draft=form.replace_draft.data
+                    )
                 except services.ContentErrors as exc:
                     errors, status = [str(error) for error in exc.errors], 422
+                except services.DraftOpen as exc:
+                    # Keep the document (an upload cannot be re-sent) for a second press.
+                    form.text.data = text
+                    form.replace_draft.errors = [
+                        _(
+                            "%(key)s already has an open draft (saved %(when)s). Tick "
+                            "“replace the open draft” to overwrite it, or publish or discard "
+                            "it first.",
+                            key=exc.draft.document.key,
+                            when=format_datetime(exc.draft.updated_at, "short"),
+                        )
+                    ]
+                    status = 409
                 else:
                     flash(_("Imported as a draft. Check it and publish."), "success")
                     kind = draft.document.kind

@@ -104,6 +104,28 @@ def test_cli_validate_reports_every_error_with_file_and_line(runner):
     assert all(line.split(":")[1].isdigit() for line in lines)
 
 
+@pytest.mark.parametrize(
+    "part",
+    ["frameworks", "frameworks/soft-skills.yaml", "scales", "soft-skills.yaml", "."],
+)
+def test_cli_validate_resolves_references_from_the_instruments_tree(runner, tree, part):
+    # Run from elsewhere: references come from the tree the path is in, not the working folder.
+    result = runner.invoke(args=["instruments", "validate", str(tree / part)])
+    assert result.exit_code == 0, result.output
+    assert "не найдена" not in result.output and "no errors" in result.output
+
+
+def test_cli_validate_of_a_subfolder_still_reports_its_own_errors(runner, tree):
+    path = tree / "frameworks" / "soft-skills.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("levels: levels-4", "levels: levels-9"),
+        encoding="utf-8",
+    )
+    result = runner.invoke(args=["instruments", "validate", str(tree / "frameworks")])
+    assert result.exit_code == 1
+    assert "soft-skills.yaml" in result.output and "levels-9" in result.output
+
+
 def test_cli_load_and_export(runner, tmp_path):
     result = runner.invoke(args=["instruments", "load"])
     assert result.exit_code == 0, result.output
@@ -123,3 +145,66 @@ def test_cli_load_and_export(runner, tmp_path):
         )
         == 0
     )
+
+
+def portal_edit(key="soft-skills", title="Правка методиста"):
+    """Publish a new version of an instrument as the editor does."""
+    [version] = versions_of("instrument", key)
+    document = version.document
+    draft = services.start_draft(document, None)
+    services.save_draft(draft, {**draft.content, "title": title})
+    services.publish_draft(draft, None)
+    return versions_of("instrument", key)[-1]
+
+
+def test_loading_files_keeps_a_version_published_in_the_portal(runner, tree):
+    services.load_tree(tree)
+    edited = portal_edit()
+    assert (edited.number, edited.source) == (2, "editor")
+    # The file changes too: still the portal's version stays the newest.
+    path = tree / "soft-skills.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "time_limit_minutes: 50", "time_limit_minutes: 55"
+        ),
+        encoding="utf-8",
+    )
+    result = runner.invoke(args=["instruments", "load", str(tree)])
+    assert result.exit_code == 0, result.output
+    assert "skipped instrument soft-skills: v2 was published in the portal" in result.output
+    assert result.output.startswith("skipped") and "0 published" in result.output
+    assert result.output.rstrip().endswith("1 skipped")
+    assert [v.title for v in versions_of("instrument", "soft-skills")][-1] == "Правка методиста"
+    # Other files still load.
+    other = tree / "russian-teacher.yaml"
+    other.write_text(
+        other.read_text(encoding="utf-8").replace(
+            "time_limit_minutes: ", "time_limit_minutes: 1", 1
+        ),
+        encoding="utf-8",
+    )
+    assert (
+        "published instrument russian-teacher v2"
+        in runner.invoke(args=["instruments", "load", str(tree)]).output
+    )
+
+
+def test_force_publishes_the_file_over_the_portal_version(runner, tree):
+    services.load_tree(tree)
+    portal_edit()
+    forced = runner.invoke(args=["instruments", "load", str(tree), "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert "published instrument soft-skills v3" in forced.output
+    latest = versions_of("instrument", "soft-skills")[-1]
+    assert latest.source.startswith("file:") and latest.title != "Правка методиста"
+    # After a forced load the file is the reference again: the next load skips nothing.
+    assert "skipped" not in runner.invoke(args=["instruments", "load", str(tree)]).output
+
+
+def test_seed_demo_warns_instead_of_reverting(runner, app):
+    services.load_tree(SHIPPED)
+    portal_edit()
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert "skipped instrument soft-skills" in result.output
+    assert versions_of("instrument", "soft-skills")[-1].title == "Правка методиста"
