@@ -226,7 +226,12 @@ def _analysed_years(
         if len(present) < YEAR_COUNT:
             found = ", ".join(map(str, present)) or "нет"
             raise ValueError(f"Нужны данные за {YEAR_COUNT} года, в данных годы: {found}")
-        return tuple(present[-YEAR_COUNT:])
+        latest = tuple(present[-YEAR_COUNT:])
+        # The default years are Y-2, Y-1 and Y of the method, not any three latest years.
+        gaps = sorted(set(range(latest[0], latest[-1] + 1)) - set(latest))
+        if gaps:
+            raise ValueError(f"Нет данных за год: {', '.join(map(str, gaps))}")
+        return latest
     chosen = tuple(sorted(set(years)))
     if len(chosen) != YEAR_COUNT or len(years) != YEAR_COUNT:
         raise ValueError(f"Нужно указать {YEAR_COUNT} разных года")

@@ -535,6 +535,14 @@ def test_wrong_years_are_rejected(years, message):
         identify(records, years=years)
 
 
+def test_default_years_must_follow_each_other():
+    records = [school("a", {"oge_rus_grade5": 10}, year=y) for y in (2020, 2021, 2022, 2024)]
+    with pytest.raises(ValueError, match="Нет данных за год: 2023"):
+        identify(records)
+    assert identify(records, years=(2021, 2022, 2024)).years == (2021, 2022, 2024)
+    assert identify(records[:3]).years == (2020, 2021, 2022)
+
+
 def test_fewer_than_three_years_of_data_are_rejected():
     records = [school("a", {"deviant": 1}, year=year) for year in (2023, 2024)]
     with pytest.raises(ValueError, match="Нужны данные за 3 года, в данных годы: 2023, 2024"):
