@@ -2,9 +2,10 @@
 
 The file is read and validated by competence.schools.indicator_files; on top of that every
 school_id must be in the register of schools, the file's years must follow each other without a
-gap, and so must they together with the years already stored, and a region-means file may only hold years of the indicator file. A year present in the
-file replaces everything stored for that year (school values and region means), so importing a
-corrected file for a year is how a year is fixed; years not in the file stay as they were.
+gap (and so must they together with the years already stored), and a region-means file may only
+hold years of the indicator file. A year present in the file replaces everything stored for that
+year (school values and region means), so importing a corrected file for a year is how a year
+is fixed; years not in the file stay as they were.
 """
 
 import re

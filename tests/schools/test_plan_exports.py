@@ -122,6 +122,25 @@ def test_pdf_is_a4_russian_and_readable(plan):
     assert any("PT-Sans" in name for name in fonts), fonts
 
 
+def test_pdf_marks_progress_in_words_not_only_in_colour(plan):
+    results, grade2 = plan.goals
+    services.record_monitoring(
+        plan,
+        "final",
+        held_on=date(2026, 5, 20),
+        note="",
+        values={results.id: 8, grade2.id: 3},  # 8 is below the baseline 10; 3 beyond the target 4
+        actor=plan.approved_by,
+    )
+    reader = PdfReader(io.BytesIO(plan_pdf(plan)))
+    text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+    assert "0 % хуже исходного" in text
+    assert "100 % достигнута" in text
+    # the status and the approval read as one phrase, not «Утверждён утверждён»
+    assert "Утверждён утверждён" not in text and "Утверждён утверждён" not in plan_html(plan)
+    assert "Утверждён " in text
+
+
 def test_xlsx_has_goals_measures_and_discussion(plan):
     workbook = openpyxl.load_workbook(io.BytesIO(plan_xlsx(plan)))
     assert workbook.sheetnames == ["Цели и мониторинг", "Мероприятия", "Обсуждение"]
