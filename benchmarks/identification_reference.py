@@ -2,9 +2,10 @@
 
 Written independently of competence.analytics, with plain loops and dicts and its own copy of the
 indicator table: it is the baseline of bench_identification.py and the cross-check of
-tests/analytics/test_identification.py. It applies the same documented decisions (exact float
-ties with ascending-order sums, excluded schools left out of the year, overlapping cuts go to the
-middle band, a school excluded in its latest year has no category).
+tests/analytics/test_identification.py. It applies the same documented decisions (gaps and
+indices compared rounded to 9 decimal places, ascending-order sums, excluded schools left out of
+the year, a school in both cuts takes the low educational / unfavourable social band, a school
+excluded in its latest year has no category).
 """
 
 import math
@@ -48,6 +49,14 @@ SOCIAL_CODES = (
 )
 SOCIAL = dict.fromkeys(SOCIAL_CODES, ("direct", None))
 GROUPS = ("secondary", "basic")
+DECIMALS = 9
+# A school in both cuts: educational -> bottom (low), social -> top (unfavourable).
+MEETING_CUTS = {"edu": "bottom", "social": "top"}
+
+
+def _rounded(value):
+    # Scale, round half to even, scale back: the same float as numpy.round(value, DECIMALS).
+    return round(value * 10**DECIMALS) / 10**DECIMALS
 
 
 def identify_reference(records, region_means=None, years=None):
@@ -68,7 +77,8 @@ def identify_reference(records, region_means=None, years=None):
             for kind, indicators in (("edu", EDUCATIONAL), ("social", SOCIAL)):
                 group_index = _group_index(members, indicators, means)
                 index[kind].update({(year, sid): v for sid, v in group_index.items()})
-                band[kind].update({(year, sid): b for sid, b in _bands(group_index).items()})
+                bands = _bands(group_index, MEETING_CUTS[kind])
+                band[kind].update({(year, sid): b for sid, b in bands.items()})
 
     latest_records = {}
     for (_year, school_id), record in sorted(by_key.items()):
@@ -125,7 +135,7 @@ def _group_index(members, indicators, means):
             if means.get(code) is None:
                 continue
             for sid, x in present.items():
-                normalised[sid].append(0.0 if means[code] - x > threshold else 1.0)
+                normalised[sid].append(0.0 if _rounded(means[code] - x) > threshold else 1.0)
             continue
         if not present:
             continue
@@ -141,11 +151,11 @@ def _group_index(members, indicators, means):
             total = 0.0
             for value in sorted(values):  # explicit loop: sum() compensates on Python 3.12+
                 total += value
-            result[sid] = total / len(values)
+            result[sid] = _rounded(total / len(values))
     return result
 
 
-def _bands(group_index):
+def _bands(group_index, meeting):
     n = len(group_index)
     if not n:
         return {}
@@ -155,9 +165,11 @@ def _bands(group_index):
     bands = {}
     for sid, value in group_index.items():
         in_bottom, in_top = value <= bottom_value, value >= top_value
-        if in_bottom and not in_top:
+        if in_bottom and in_top:
+            bands[sid] = meeting
+        elif in_bottom:
             bands[sid] = "bottom"
-        elif in_top and not in_bottom:
+        elif in_top:
             bands[sid] = "top"
         else:
             bands[sid] = "middle"

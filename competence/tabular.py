@@ -94,8 +94,11 @@ def _read_csv(name: str, data: bytes):
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         return _split(name, list(reader))
-    except csv.Error as exc:
-        raise TableFormatError(f"{name}: файл CSV повреждён ({exc})") from None
+    except csv.Error:
+        # The csv module's own text is English and technical: the user gets what to do instead.
+        raise TableFormatError(
+            f"{name}: файл CSV повреждён; сохраните таблицу заново в формате CSV (UTF-8)"
+        ) from None
 
 
 def _read_xlsx(name: str, data: bytes):
@@ -105,8 +108,12 @@ def _read_xlsx(name: str, data: bytes):
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise TableFormatError(f"{name}: файл XLSX не удалось открыть ({exc})") from None
+    except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError):
+        # openpyxl's text ("File is not a zip file") is English and technical.
+        raise TableFormatError(
+            f"{name}: файл XLSX не удалось открыть: он повреждён или это не книга Excel; "
+            "сохраните таблицу заново в формате .xlsx или CSV"
+        ) from None
     try:
         sheet = workbook.worksheets[0]
         return _split(name, sheet.iter_rows(values_only=True))

@@ -37,7 +37,8 @@ SOCIAL_CATEGORY_MIN_YEARS: Final = 2
 # Ours: resilient means unfavourable social band and high educational band in the same year, in at
 # least this many years.
 RESILIENT_MIN_YEARS: Final = 2
-# Indices are rounded in the JSON output only.
+# Indices are rounded to this many places in the JSON output (they are compared at
+# indices.COMPARISON_DECIMALS places).
 JSON_DECIMALS: Final = 4
 
 # Column order of every indicator matrix: educational codes, then social codes.
@@ -82,6 +83,14 @@ class Category(StrEnum):
     STABLE_HIGH = "stable_high"
     MIDDLE = "middle"
 
+
+# The specification's own wording when the bottom and the top cuts meet (one school in a group,
+# many tied indices): "every school tied with the k-th value is included" in both cuts, and a
+# school has one band a year. Such a school takes the band that calls for support, the one the
+# identification exists to find: low results, unfavourable conditions. That band then holds every
+# school the rule puts in it; the other band loses the shared schools.
+MEETING_CUTS_EDU_BAND: Final = EduBand.LOW
+MEETING_CUTS_SOCIAL_BAND: Final = SocialBand.UNFAVOURABLE
 
 _EDU_BANDS: Final = (None, EduBand.LOW, EduBand.MIDDLE, EduBand.HIGH)
 _SOCIAL_BANDS: Final = (None, SocialBand.FAVOURABLE, SocialBand.NEUTRAL, SocialBand.UNFAVOURABLE)
@@ -187,8 +196,12 @@ def identify(
         # Each year's own group decides where the school is ranked that year.
         for group in GROUPS:
             members = groups == group
-            edu_bands[rows[members], column] = _band_codes(edu[members])
-            social_bands[rows[members], column] = _band_codes(social[members])
+            edu_bands[rows[members], column] = _band_codes(
+                edu[members], top_wins=MEETING_CUTS_EDU_BAND is EduBand.HIGH
+            )
+            social_bands[rows[members], column] = _band_codes(
+                social[members], top_wins=MEETING_CUTS_SOCIAL_BAND is SocialBand.UNFAVOURABLE
+            )
 
     latest = {r.school_id: r for r in sorted(window, key=lambda r: r.year)}
     schools = _summarise(
@@ -213,7 +226,12 @@ def _analysed_years(
         if len(present) < YEAR_COUNT:
             found = ", ".join(map(str, present)) or "нет"
             raise ValueError(f"Нужны данные за {YEAR_COUNT} года, в данных годы: {found}")
-        return tuple(present[-YEAR_COUNT:])
+        latest = tuple(present[-YEAR_COUNT:])
+        # The default years are Y-2, Y-1 and Y of the method, not any three latest years.
+        gaps = sorted(set(range(latest[0], latest[-1] + 1)) - set(latest))
+        if gaps:
+            raise ValueError(f"Нет данных за год: {', '.join(map(str, gaps))}")
+        return latest
     chosen = tuple(sorted(set(years)))
     if len(chosen) != YEAR_COUNT or len(years) != YEAR_COUNT:
         raise ValueError(f"Нужно указать {YEAR_COUNT} разных года")
@@ -280,10 +298,14 @@ def _region_means(
     return np.array(means)
 
 
-def _band_codes(index: np.ndarray) -> np.ndarray:
+def _band_codes(index: np.ndarray, *, top_wins: bool) -> np.ndarray:
+    """Return the band code of each entry; a school in both cuts takes the top if top_wins."""
     bottom, top = cut_bands(index)
     codes = np.where(np.isnan(index), _NOT_RANKED, _MIDDLE)
-    codes[bottom], codes[top] = _BOTTOM, _TOP
+    if top_wins:
+        codes[bottom], codes[top] = _BOTTOM, _TOP
+    else:
+        codes[top], codes[bottom] = _TOP, _BOTTOM
     return codes
 
 

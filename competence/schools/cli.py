@@ -93,7 +93,10 @@ def identify_command(path: Path, means_path: Path | None, years: str | None, as_
     chosen = _years_option(years)
     errors, records, means = [], (), None
     try:
-        records = read_indicator_file(path.name, path.read_bytes(), years=chosen)
+        # Without --years the method takes Y-2, Y-1, Y: a year missing for everyone is an error.
+        records = read_indicator_file(
+            path.name, path.read_bytes(), years=chosen, consecutive_years=chosen is None
+        )
     except IndicatorFileError as error:
         errors.extend(error.errors)
     if means_path is not None:

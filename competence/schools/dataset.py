@@ -61,9 +61,13 @@ class Dataset:
             )
         self.region_means = dict(region_means)
         self.years: tuple[int, ...] = tuple(sorted({record.year for record in self.records}))
-        # Windows of three adjacent stored years: the default of the method is the latest one.
+        # Windows of three consecutive stored years (Y-2, Y-1, Y of the method); the latest one is
+        # the default. The import refuses a year missing for everyone, so there is no gap to span.
+        stored = set(self.years)
         self.windows: tuple[Window, ...] = tuple(
-            self.years[i : i + YEAR_COUNT] for i in range(len(self.years) - YEAR_COUNT + 1)
+            tuple(range(year - YEAR_COUNT + 1, year + 1))
+            for year in self.years
+            if stored.issuperset(range(year - YEAR_COUNT + 1, year + 1))
         )
         self._rows = {(record.school_id, record.year): record for record in self.records}
         self._results: dict[Window, IdentificationResult] = {}

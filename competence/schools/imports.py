@@ -2,9 +2,10 @@
 
 The file is read and validated by competence.schools.indicator_files; on top of that every
 school_id must be in the register of schools, the file's years must follow each other without a
-gap, and a region-means file may only hold years of the indicator file. A year present in the
-file replaces everything stored for that year (school values and region means), so importing a
-corrected file for a year is how a year is fixed; years not in the file stay as they were.
+gap (and so must they together with the years already stored), and a region-means file may only
+hold years of the indicator file. A year present in the file replaces everything stored for that
+year (school values and region means), so importing a corrected file for a year is how a year
+is fixed; years not in the file stay as they were.
 """
 
 import re
@@ -77,6 +78,8 @@ def import_indicators(
     except IndicatorFileError as error:
         errors.extend(error.errors)
     file_years = sorted({record.year for record in records})
+    if file_years:
+        errors.extend(_gaps_with_stored_years(filename, file_years))
     means = {}
     if means_data is not None:
         means_filename = Path(means_filename or "").name or "region-means"
@@ -133,6 +136,45 @@ def import_indicators(
     )
     db.session.commit()
     return ImportSummary(batch, tuple(sorted(replaced)), len(means))
+
+
+def _gaps_with_stored_years(filename: str, file_years: Sequence[int]) -> list[IndicatorError]:
+    """Report each year the file would leave missing for everyone next to the stored years.
+
+    Windows are three consecutive years, so 2021-2024 stored and a file of 2026 alone would leave
+    2025 missing for every school. The file's own gaps are errors of read_indicator_file already,
+    and a gap stored before this check existed is not blamed on a file that does not cause it.
+    """
+    stored = set(db.session.scalars(select(SchoolIndicators.year).distinct()))
+    if not stored:
+        return []
+    stored_text = _year_ranges(sorted(stored))
+    return [
+        IndicatorError(
+            filename,
+            None,
+            "year",
+            f"за {year} год нет строк ни в файле, ни в портале (там {stored_text}): годы должны "
+            f"идти подряд, сначала загрузите {year} год",
+        )
+        for year in sorted(_gaps(stored | set(file_years)) - _gaps(stored) - _gaps(file_years))
+    ]
+
+
+def _gaps(years) -> set[int]:
+    """Return the years between the first and the last of `years` that are not among them."""
+    return set(range(min(years), max(years) + 1)) - set(years)
+
+
+def _year_ranges(years: Sequence[int]) -> str:
+    """Write sorted years as ranges, e.g. "2019, 2021–2024"."""
+    runs: list[list[int]] = []
+    for year in years:
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    return ", ".join(str(run[0]) if len(run) == 1 else f"{run[0]}–{run[-1]}" for run in runs)
 
 
 def stored_years() -> list[StoredYear]:

@@ -7,7 +7,7 @@ whatever the language of the person who downloads them.
 import io
 
 from flask import render_template
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale, format_date, to_user_timezone
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -152,7 +152,9 @@ def _discussion_sheet(sheet, plan: ImprovementPlan) -> None:
     row = _table(sheet, row, [_("Date"), _("Author"), _("Entry"), _("Text")], [12, 30, 14, 70])
     for comment in plan.comments:
         author = comment.author.full_name if comment.author else ""
-        cells = [comment.created_at.date(), author, kinds[comment.kind], comment.body]
+        # Stored in UTC; the date is the portal's, as on the page and in the PDF.
+        day = to_user_timezone(comment.created_at).date()
+        cells = [day, author, kinds[comment.kind], comment.body]
         for column, value in enumerate(cells, start=1):
             sheet.cell(row, column, value).alignment = _WRAP
         sheet.cell(row, 1).number_format = "DD.MM.YYYY"

@@ -13,6 +13,7 @@ from competence.schools.plan_models import ImprovementPlan, PlanGoal, PlanMeasur
 from competence.schools.plan_views import (
     editable,
     field_error,
+    locked_form,
     plan_or_404,
     plan_page,
     require,
@@ -21,11 +22,11 @@ from competence.schools.plan_views import (
 from competence.schools.views import bp
 
 
-def _draft_item(model, item_id: int):
+def _draft_item(model, item_id: int, *, form: bool = False):
     """Return a goal or measure and its plan, when the user may edit that draft plan."""
     item = db.get_or_404(model, item_id)
     plan = plan_or_404(item.plan_id)
-    editable(plan)
+    editable(plan, form=form)
     return item, plan
 
 
@@ -36,7 +37,10 @@ def _goal_page(plan: ImprovementPlan, goal: PlanGoal | None):
         form.title.data, form.indicator_code.data = goal.title, goal.indicator_code or ""
         form.competences.data = [f"{c['framework']}/{c['competence']}" for c in goal.competences]
         form.baseline.data, form.target.data = goal.baseline, goal.target
-    if form.validate_on_submit():
+    status = 422 if form.is_submitted() else 200
+    if locked_form(plan, form):
+        status = 409
+    elif form.validate_on_submit():
         titles = {key: title for _, choices in options for key, title in choices}
         competences = [
             {"framework": key.split("/")[0], "competence": key.split("/")[1], "title": titles[key]}
@@ -55,10 +59,10 @@ def _goal_page(plan: ImprovementPlan, goal: PlanGoal | None):
             )
         except ActionError as error:
             field_error(form, error)
+            status = error.status
         else:
             flash(_("The goal is saved."), "success")
             return to_plan(plan, "goals")
-    status = 422 if form.is_submitted() else 200
     return render_template("schools/goal_form.html", form=form, plan=plan, goal=goal), status
 
 
@@ -66,14 +70,14 @@ def _goal_page(plan: ImprovementPlan, goal: PlanGoal | None):
 def new_goal(plan_id: int):
     """Add a goal to a draft plan."""
     plan = plan_or_404(plan_id)
-    editable(plan)
+    editable(plan, form=True)
     return _goal_page(plan, None)
 
 
 @bp.route("/plans/goals/<int:goal_id>", methods=["GET", "POST"])
 def edit_goal(goal_id: int):
     """Change a goal of a draft plan."""
-    goal, plan = _draft_item(PlanGoal, goal_id)
+    goal, plan = _draft_item(PlanGoal, goal_id, form=True)
     return _goal_page(plan, goal)
 
 
@@ -90,7 +94,10 @@ def _measure_page(plan: ImprovementPlan, measure: PlanMeasure | None):
     form = MeasureForm(obj=measure, goals=plan.goals)
     if measure is not None and not form.is_submitted():
         form.goal.data = measure.goal_id
-    if form.validate_on_submit():
+    status = 422 if form.is_submitted() else 200
+    if locked_form(plan, form):
+        status = 409
+    elif form.validate_on_submit():
         goal = next((g for g in plan.goals if g.id == form.goal.data), None)
         try:
             services.save_measure(
@@ -104,10 +111,10 @@ def _measure_page(plan: ImprovementPlan, measure: PlanMeasure | None):
             )
         except ActionError as error:
             field_error(form, error)
+            status = error.status
         else:
             flash(_("The measure is saved."), "success")
             return to_plan(plan, "measures")
-    status = 422 if form.is_submitted() else 200
     return render_template(
         "schools/measure_form.html", form=form, plan=plan, measure=measure
     ), status
@@ -117,14 +124,14 @@ def _measure_page(plan: ImprovementPlan, measure: PlanMeasure | None):
 def new_measure(plan_id: int):
     """Add a measure to a draft plan."""
     plan = plan_or_404(plan_id)
-    editable(plan)
+    editable(plan, form=True)
     return _measure_page(plan, None)
 
 
 @bp.route("/plans/measures/<int:measure_id>", methods=["GET", "POST"])
 def edit_measure(measure_id: int):
     """Change a measure of a draft plan."""
-    measure, plan = _draft_item(PlanMeasure, measure_id)
+    measure, plan = _draft_item(PlanMeasure, measure_id, form=True)
     return _measure_page(plan, measure)
 
 

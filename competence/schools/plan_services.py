@@ -8,6 +8,7 @@ status of measures, and monitoring values are recorded at the three points.
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -27,6 +28,7 @@ from competence.extensions import db
 from competence.instruments import spec
 from competence.instruments.services import published_library_objects
 from competence.schools.errors import ActionError
+from competence.schools.labels import STAGE_SHORT_LABELS
 from competence.schools.models import School, SchoolIndicators
 from competence.schools.plan_models import (
     CommentKind,
@@ -244,6 +246,7 @@ def record_monitoring(
 ) -> MonitoringPoint:
     """Record (or correct) the values of a monitoring point; an empty value removes one."""
     stage = MonitoringStage(stage)
+    _monitoring_order(plan, stage, held_on)
     recorded = {"held_on": held_on, "note": note.strip(), "recorded_by_id": actor.id}
     point = next((p for p in plan.monitoring if p.stage == stage), None)
     if point is None:
@@ -269,6 +272,29 @@ def record_monitoring(
     return point
 
 
+def _monitoring_order(plan: ImprovementPlan, stage: MonitoringStage, held_on: date) -> None:
+    """Refuse a date that puts the points out of order: entry, then interim, then final."""
+    order = list(MonitoringStage)
+    for point in plan.monitoring:
+        if point.stage == stage:
+            continue
+        earlier = order.index(point.stage) < order.index(stage)
+        if earlier and held_on <= point.held_on:
+            message = _l(
+                "The date must be later than that of the %(stage)s monitoring (%(date)s).",
+                stage=STAGE_SHORT_LABELS[point.stage],
+                date=format_date(point.held_on),
+            )
+            raise ActionError(message, 422, "held_on")
+        if not earlier and held_on >= point.held_on:
+            message = _l(
+                "The date must be earlier than that of the %(stage)s monitoring (%(date)s).",
+                stage=STAGE_SHORT_LABELS[point.stage],
+                date=format_date(point.held_on),
+            )
+            raise ActionError(message, 422, "held_on")
+
+
 def add_comment(plan: ImprovementPlan, body: str, actor) -> PlanComment:
     """Add a remark to the plan's discussion."""
     comment = PlanComment(plan=plan, author_id=actor.id, body=body.strip())
@@ -280,7 +306,7 @@ def add_comment(plan: ImprovementPlan, body: str, actor) -> PlanComment:
 def approve(plan: ImprovementPlan, actor, note: str = "") -> None:
     """Approve a draft plan that has goals; it is locked until reopened."""
     if plan.locked:
-        raise ActionError(_l("The plan is already approved."))
+        raise ActionError(_l("The plan has already been approved; the page now shows it as it is."))
     if not plan.goals:
         raise ActionError(_l("The plan has no goals yet: there is nothing to approve."), 422)
     plan.status, plan.approved_at, plan.approved_by_id = PlanStatus.APPROVED, utcnow(), actor.id
@@ -294,7 +320,9 @@ def approve(plan: ImprovementPlan, actor, note: str = "") -> None:
 def reopen(plan: ImprovementPlan, actor, reason: str) -> None:
     """Return an approved plan to the director for changes, saying why."""
     if not plan.locked:
-        raise ActionError(_l("The plan is not approved."))
+        raise ActionError(
+            _l("The plan has already been returned for changes; the page now shows it as it is.")
+        )
     plan.status, plan.approved_at, plan.approved_by_id = PlanStatus.DRAFT, None, None
     plan.comments.append(
         PlanComment(author_id=actor.id, kind=CommentKind.REOPENED, body=reason.strip())

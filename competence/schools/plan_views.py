@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -35,11 +35,28 @@ def require(allowed: bool) -> None:
         abort(403)
 
 
-def editable(plan: ImprovementPlan) -> None:
-    """Let only the school's director through, and only while the plan is a draft."""
+def editable(plan: ImprovementPlan, *, form: bool = False) -> None:
+    """Let only the school's director through, and only while the plan is a draft.
+
+    With `form`, a form sent after the plan was approved is let through: locked_form() then
+    gives it back with what was typed, instead of an error page that would lose it.
+    """
     require(access.edits_plans(current_user, plan.school))
-    if plan.locked:
+    if plan.locked and not (form and request.method == "POST"):
         abort(409, _("The plan is approved. Ask a reviewer to reopen it before changing it."))
+
+
+def locked_form(plan: ImprovementPlan, form) -> bool:
+    """Tell a form sent to an approved plan why it was not saved; True if the plan is locked."""
+    if not (form.is_submitted() and plan.locked):
+        return False
+    form.form_errors.append(
+        _(
+            "Not saved: the plan was approved while you were editing it. What you typed is kept "
+            "below; ask the coordinator or a methodist to return the plan for changes, then save."
+        )
+    )
+    return True
 
 
 def to_plan(plan: ImprovementPlan, anchor: str | None = None):
@@ -53,8 +70,8 @@ def field_error(form, error: ActionError) -> None:
     (target.errors if target is not None else form.form_errors).append(str(error.message))
 
 
-def plan_page(plan: ImprovementPlan, status: int = 200, **forms):
-    """Render the plan page, possibly with a form that failed."""
+def plan_page(plan: ImprovementPlan, status: int = 200, action_error: str | None = None, **forms):
+    """Render the plan page, possibly with a failed form or an action that could not be done."""
     progress = services.goal_progress(plan)
     forms.setdefault("comment_form", CommentForm())
     forms.setdefault("approve_form", ApproveForm())
@@ -70,6 +87,7 @@ def plan_page(plan: ImprovementPlan, status: int = 200, **forms):
         indicators=INDICATORS_BY_CODE,
         edits=access.edits_plans(current_user, plan.school),
         reviews=access.reviews(current_user, plan.school),
+        action_error=action_error,
         **forms,
     )
     return page, status
@@ -117,9 +135,12 @@ def plan(plan_id: int):
 def edit_plan(plan_id: int):
     """Change the title and period of a draft plan."""
     plan = plan_or_404(plan_id)
-    editable(plan)
+    editable(plan, form=True)
     form = PlanForm(obj=plan)
-    if form.validate_on_submit():
+    status = 422 if form.is_submitted() else 200
+    if locked_form(plan, form):
+        status = 409
+    elif form.validate_on_submit():
         try:
             services.update_plan(
                 plan,
@@ -130,10 +151,10 @@ def edit_plan(plan_id: int):
             )
         except ActionError as error:
             field_error(form, error)
+            status = error.status
         else:
             flash(_("Saved."), "success")
             return to_plan(plan)
-    status = 422 if form.is_submitted() else 200
     return render_template(
         "schools/plan_form.html", form=form, school=plan.school, plan=plan
     ), status
@@ -161,18 +182,23 @@ def monitoring(plan_id: int, stage: str):
         form.note.data = point.note if point else ""
         for value in point.values if point else ():
             getattr(form, f"goal_{value.goal_id}").data = value.value
-    if form.validate_on_submit():
-        services.record_monitoring(
-            plan,
-            stage,
-            held_on=form.held_on.data,
-            note=form.note.data or "",
-            values={goal.id: getattr(form, f"goal_{goal.id}").data for goal in plan.goals},
-            actor=current_user,
-        )
-        flash(_("The monitoring values are saved."), "success")
-        return to_plan(plan, "monitoring")
     status = 422 if form.is_submitted() else 200
+    if form.validate_on_submit():
+        try:
+            services.record_monitoring(
+                plan,
+                stage,
+                held_on=form.held_on.data,
+                note=form.note.data or "",
+                values={goal.id: getattr(form, f"goal_{goal.id}").data for goal in plan.goals},
+                actor=current_user,
+            )
+        except ActionError as error:
+            field_error(form, error)
+            status = error.status
+        else:
+            flash(_("The monitoring values are saved."), "success")
+            return to_plan(plan, "monitoring")
     return render_template(
         "schools/monitoring.html", form=form, plan=plan, stage=stage, point=point
     ), status
@@ -203,8 +229,8 @@ def approve(plan_id: int):
     try:
         services.approve(plan, current_user, form.note.data or "")
     except ActionError as error:
-        form.form_errors.append(str(error.message))
-        return plan_page(plan, error.status, approve_form=form)
+        # A stale page: the plan may be approved already, and the form is then not shown.
+        return plan_page(plan, error.status, action_error=str(error.message))
     flash(_("The plan is approved."), "success")
     return to_plan(plan)
 
@@ -220,8 +246,7 @@ def reopen(plan_id: int):
     try:
         services.reopen(plan, current_user, form.reason.data)
     except ActionError as error:
-        form.form_errors.append(str(error.message))
-        return plan_page(plan, error.status, reopen_form=form)
+        return plan_page(plan, error.status, action_error=str(error.message))
     flash(_("The plan is returned to the director for changes."), "info")
     return to_plan(plan)
 

@@ -9,6 +9,7 @@ address. The profile lists its risk factors in words; it adds no score of its ow
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from competence.accounts.models import User
@@ -51,6 +52,8 @@ class RiskProfile:
     deficits: list[CompetenceShare] = field(default_factory=list)
     programmes: list[Programme] = field(default_factory=list)
     factors: list[str] = field(default_factory=list)
+    # Why the school takes no part in the identification (file or register), None if it does.
+    excluded: str | None = None
 
 
 def risk_profile(school: School, identification: SchoolIdentification | None) -> RiskProfile:
@@ -65,6 +68,9 @@ def risk_profile(school: School, identification: SchoolIdentification | None) ->
         ready = compiled_version(attempt.version_id)
         frameworks[ready.instrument.title] = ready.framework.id
     profile = RiskProfile(identification, len(users), tested, shares)
+    profile.excluded = (identification.excluded if identification else None) or (
+        school.excluded_reason or None
+    )
     profile.programmes = needed_programmes(shares, frameworks)
     profile.factors = _factors(profile)
     return profile
@@ -122,11 +128,21 @@ def _factors(profile: RiskProfile) -> list[str]:
                     title=share.title,
                 )
             )
-    if profile.staff and profile.tested < FEW_TESTED_SHARE * profile.staff:
+    if profile.staff and not profile.tested:
         found.append(
-            _l(
-                "Only %(tested)d of %(staff)d registered staff have taken a diagnostic.",
-                tested=profile.tested,
+            ngettext(
+                "None of the %(num)d registered staff member has taken a diagnostic yet.",
+                "None of the %(num)d registered staff have taken a diagnostic yet.",
+                profile.staff,
+            )
+        )
+    elif profile.staff and profile.tested < FEW_TESTED_SHARE * profile.staff:
+        # The plural follows the number who took it: "прошёл 1 из 3", "прошли 2 из 5".
+        found.append(
+            ngettext(
+                "Only %(num)d of %(staff)d registered staff has taken a diagnostic.",
+                "Only %(num)d of %(staff)d registered staff have taken a diagnostic.",
+                profile.tested,
                 staff=profile.staff,
             )
         )

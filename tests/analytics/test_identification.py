@@ -27,7 +27,7 @@ from competence.analytics.indicators import (
     SOCIAL_CODES,
     Effect,
 )
-from competence.analytics.indices import composite_index, cut_bands, normalise_min_max
+from competence.analytics.indices import composite_index, cut_bands, gap_flags, normalise_min_max
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 YEARS = (2022, 2023, 2024)
@@ -171,8 +171,8 @@ def test_index_is_exactly_equal_for_the_same_values_under_different_indicators()
     normalised = np.array([[0.1, 0.2, 0.3], [0.2, 0.3, 0.1], [0.3, NAN, 0.1]])
     index = composite_index(normalised)
     # left to right 0.1 + 0.2 + 0.3 = 0.6000000000000001 but 0.2 + 0.3 + 0.1 = 0.6: the
-    # ascending-order sum gives both rows the same float
-    assert index[0] == index[1] == ((0.1 + 0.2) + 0.3) / 3
+    # ascending-order sum and the rounding give both rows the same float
+    assert index[0] == index[1] == 0.2
     assert index[2] == (0.1 + 0.3) / 2
 
 
@@ -227,6 +227,55 @@ def test_gap_flag_is_zero_only_when_more_than_the_threshold_below_the_region(
     assert result.region_means[2024, code] == region_mean
 
 
+@pytest.mark.parametrize(
+    ("region_mean", "school_mean", "threshold"),
+    [
+        # decimal differences of exactly the threshold that binary floats overshoot
+        (4.4, 3.4, 1),  # 4.4 - 3.4 = 1.0000000000000004
+        (4.9, 3.9, 1),
+        (64.4, 44.4, 20),
+        (9.3, 5.3, 4),
+    ],
+)
+def test_gap_of_exactly_the_threshold_in_decimals_is_not_more_than_it(
+    region_mean, school_mean, threshold
+):
+    assert region_mean - school_mean > threshold  # the float trap the rounding removes
+    flags = gap_flags(
+        np.array([[school_mean], [school_mean - 0.1], [NAN]]),
+        np.array([region_mean]),
+        np.array([threshold]),
+    )
+    # exactly the threshold -> 1; 0.1 more -> 0; missing -> NaN
+    assert flags[:2, 0].tolist() == [1.0, 0.0]
+    assert math.isnan(flags[2, 0])
+
+
+def test_schools_at_exactly_the_gap_threshold_tie_with_the_others():
+    records = every_year(
+        *(school(s, {"oge_rus_mean": v}) for s, v in zip("ABCD", (3.4, 4.5, 4.6, 4.7), strict=True))
+    )
+    result = identify(records, region_means={(year, "oge_rus_mean"): 4.4 for year in YEARS})
+    # 4.4 - 3.4 = 1, not more than 1: every school gets the flag 1 and all four tie
+    assert {s: result.indicator_profile(s)[2024] for s in "ABCD"} == {
+        s: {"oge_rus_mean": 1.0} for s in "ABCD"
+    }
+    schools = by_id(result)
+    assert {schools[s].edu_index[2024] for s in "ABCD"} == {1.0}
+    assert len({schools[s].category for s in "ABCD"}) == 1  # A is not singled out
+
+
+def test_fallback_region_mean_gap_of_exactly_the_threshold():
+    # region mean (4.9 + 4.9 + 3.4) / 3 = 13.2 / 3 = 4.4 over all groups; 4.4 - 3.4 = 1 -> flag 1
+    records = every_year(
+        *(school(s, {"oge_math_mean": 4.9}) for s in ("a", "b")),
+        school("x", {"oge_math_mean": 3.4}, group="basic"),
+    )
+    result = identify(records)
+    assert result.region_means[2024, "oge_math_mean"] == 4.4
+    assert result.indicator_profile("x")[2024] == {"oge_math_mean": 1.0}
+
+
 def test_region_mean_comes_from_the_table_else_from_all_groups_without_excluded_schools():
     def year_records(year):
         return [school(s, {"oge_rus_mean": 4.6}, year=year) for s in ("s1", "s2", "s3")] + [
@@ -261,11 +310,14 @@ def test_region_mean_comes_from_the_table_else_from_all_groups_without_excluded_
         ([0.1, 0.2, 0.3, 0.4, 0.5, 0.9, 0.9, 0.9], [0, 1], [5, 6, 7]),
         # unranked (NaN) entries do not count: n = 4, k = 1
         ([NAN, 0.4, 0.1, NAN, 0.3, 0.2], [2], [1]),
-        # n = 1 or everything tied: the cuts meet, so nobody is told apart -> middle
-        ([0.5], [], []),
-        ([0.5, 0.5, 0.5], [], []),
-        # n = 5, k = 2: four tied lowest values are in both cuts -> middle; 0.9 is top
-        ([0.2, 0.2, 0.2, 0.2, 0.9], [], [4]),
+        # n = 1 or everything tied: the cuts meet, every school is in both
+        ([0.5], [0], [0]),
+        ([0.5, 0.5, 0.5], [0, 1, 2], [0, 1, 2]),
+        # n = 5, k = 2: the 2nd lowest and the 2nd highest are both 0.2
+        ([0.2, 0.2, 0.2, 0.2, 0.9], [0, 1, 2, 3], [0, 1, 2, 3, 4]),
+        # ties are compared at 9 decimals: (0 + 0.2 + 0.4) / 3 = 0.20000000000000004 ties 0.2
+        ([0.1, 0.2, (0 + 0.2 + 0.4) / 3, 0.6, 0.7], [0, 1, 2], [3, 4]),
+        ([0.1, 0.2, 0.2 + 1e-8, 0.6, 0.7], [0, 1], [3, 4]),  # a real difference stays one
         ([], [], []),
     ],
 )
@@ -273,6 +325,69 @@ def test_cut_bands(index, bottom, top):
     low, high = cut_bands(np.array(index, dtype=float))
     assert np.flatnonzero(low).tolist() == bottom
     assert np.flatnonzero(high).tolist() == top
+
+
+def test_composite_index_is_rounded_so_that_decimal_ties_are_ties():
+    index = composite_index(np.array([[0.0, 0.2, 0.4], [0.2, NAN, NAN], [0.1, 0.3, NAN]]))
+    # (0 + 0.2 + 0.4) / 3 = 0.20000000000000004 in floats
+    assert index.tolist() == [0.2, 0.2, 0.2]
+
+
+def test_schools_tied_at_the_cut_in_exact_arithmetic_are_all_in_the_band():
+    # /tmp/a7/tie.csv of the audit: min 0 and max 50 in every column, values / 50
+    rows = {
+        "S": (5, 0, 0),  # (0.1 + 0 + 0) / 3 = 0.0333
+        "P": (10, None, None),  # 0.2
+        "Q": (0, 10, 20),  # (0 + 0.2 + 0.4) / 3 = 0.2
+        "T": (40, 40, 40),  # 0.8
+        "R": (50, 50, 50),  # 1
+    }
+    codes = ("vpr_rus_grade5", "vpr_math_grade5", "oge_rus_grade5")
+    records = every_year(*(school(s, dict(zip(codes, v, strict=True))) for s, v in rows.items()))
+    schools = by_id(identify(records))
+    # n = 5, k = 2: sorted S, P = Q, T, R -> low S, P, Q; high T, R
+    assert schools["P"].edu_index[2024] == schools["Q"].edu_index[2024] == 0.2
+    assert {s for s, v in schools.items() if v.edu_band[2024] is EduBand.LOW} == {"S", "P", "Q"}
+    assert {s for s, v in schools.items() if v.category is Category.LOW_RESULTS} == {"S", "P", "Q"}
+    assert {s for s, v in schools.items() if v.edu_band[2024] is EduBand.HIGH} == {"T", "R"}
+
+
+def test_meeting_cuts_give_the_band_that_calls_for_support():
+    values = {
+        "lone": {"oge_rus_grade5": 30, "deviant": 5},  # the only basic school: both cuts
+        # secondary: n = 5, k = 2, educational indices 0, 0, 0, 0, 1 (2nd lowest = 2nd highest)
+        **{s: {"oge_rus_grade5": 10, "deviant": 1} for s in ("a", "b", "c", "d")},
+        "e": {"oge_rus_grade5": 60, "deviant": 9},
+    }
+    records = every_year(
+        *(school(s, v, group="basic" if s == "lone" else "secondary") for s, v in values.items())
+    )
+    schools = by_id(identify(records))
+    # a lone school is ranked with itself (max == min leaves no min-max value: not ranked)
+    assert schools["lone"].edu_band[2024] is None
+    # the four tied lowest are in both cuts -> low; e is only in the top cut
+    assert {s: schools[s].edu_band[2024] for s in "abcde"} == {
+        **dict.fromkeys("abcd", EduBand.LOW),
+        "e": EduBand.HIGH,
+    }
+    assert {schools[s].category for s in "abcd"} == {Category.LOW_RESULTS}
+    # social indices 0, 0, 0, 0, 1: every school is in the top cut, the four also in the bottom
+    assert {schools[s].social_band[2024] for s in "abcde"} == {SocialBand.UNFAVOURABLE}
+    assert identification.MEETING_CUTS_EDU_BAND is EduBand.LOW
+    assert identification.MEETING_CUTS_SOCIAL_BAND is SocialBand.UNFAVOURABLE
+
+
+def test_a_lone_school_in_its_group_is_in_both_cuts():
+    records = every_year(
+        school("lone", {"oge_rus_mean": 4.0, "deviant": 5}, group="basic"),
+        school("s1", {"oge_rus_mean": 4.2, "deviant": 1}),
+        school("s2", {"oge_rus_mean": 4.4, "deviant": 2}),
+    )
+    schools = by_id(identify(records))
+    # the gap flag (1) ranks it; k = 1 of n = 1: the lowest and the highest band
+    assert schools["lone"].edu_index[2024] == 1.0
+    assert schools["lone"].edu_band[2024] is EduBand.LOW
+    assert schools["lone"].category is Category.LOW_RESULTS
 
 
 def test_groups_are_ranked_separately():
@@ -285,7 +400,7 @@ def test_groups_are_ranked_separately():
     assert schools["b4"].edu_band[2024] is EduBand.HIGH
     assert schools["s10"].edu_band[2024] is EduBand.LOW
     assert schools["b4"].edu_index[2024] == schools["s40"].edu_index[2024] == 1.0
-    assert schools["b2"].edu_index[2024] == schools["s20"].edu_index[2024] == 1 / 3
+    assert schools["b2"].edu_index[2024] == schools["s20"].edu_index[2024] == 0.333333333
 
 
 def test_each_year_uses_its_own_group_and_the_latest_group_is_reported():
@@ -420,6 +535,14 @@ def test_wrong_years_are_rejected(years, message):
         identify(records, years=years)
 
 
+def test_default_years_must_follow_each_other():
+    records = [school("a", {"oge_rus_grade5": 10}, year=y) for y in (2020, 2021, 2022, 2024)]
+    with pytest.raises(ValueError, match="Нет данных за год: 2023"):
+        identify(records)
+    assert identify(records, years=(2021, 2022, 2024)).years == (2021, 2022, 2024)
+    assert identify(records[:3]).years == (2020, 2021, 2022)
+
+
 def test_fewer_than_three_years_of_data_are_rejected():
     records = [school("a", {"deviant": 1}, year=year) for year in (2023, 2024)]
     with pytest.raises(ValueError, match="Нужны данные за 3 года, в данных годы: 2023, 2024"):
@@ -494,7 +617,7 @@ def test_json_contract():
         "resilient": False,
         "excluded": "коррекционная колония",
     }
-    assert by_id(identify(records))["a"].edu_index[2023] == 1 / 3  # unrounded in the result
+    assert by_id(identify(records))["a"].edu_index[2023] == 0.333333333  # 9 places in the result
 
 
 # --- cross-check with the pure-Python reference ---------------------------------------------

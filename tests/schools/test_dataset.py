@@ -1,9 +1,12 @@
 """Identification from the stored values: windows, a school missing a year, register exclusions."""
 
+from sqlalchemy import delete
+
 from competence.analytics.identification import Category, EduBand
 from competence.extensions import db
 from competence.schools.dataset import load_dataset
 from competence.schools.imports import import_indicators
+from competence.schools.models import SchoolIndicators
 from competence.schools.overview import Scope, overview
 from tests.schools.helpers import csv_file, load_region, make_region, region_rows
 
@@ -18,6 +21,17 @@ def test_windows_are_three_adjacent_stored_years(app):
     assert dataset.window(1999) == (2022, 2023, 2024)  # unknown: the latest
     assert dataset.previous((2021, 2022, 2023)) == (2020, 2021, 2022)
     assert dataset.previous((2020, 2021, 2022)) is None
+
+
+def test_a_window_never_spans_a_year_missing_for_everyone(app):
+    make_region()
+    import_indicators("i.csv", csv_file(region_rows((2020, 2021, 2022, 2023, 2024))))
+    # stored before the import refused gaps: 2021 removed behind the import's back
+    db.session.execute(delete(SchoolIndicators).where(SchoolIndicators.year == 2021))
+    db.session.commit()
+    dataset = load_dataset()
+    assert dataset.years == (2020, 2022, 2023, 2024)
+    assert dataset.windows == ((2022, 2023, 2024),)
 
 
 def test_fewer_than_three_years_give_no_window(app):

@@ -57,6 +57,12 @@ def test_lists_for_the_whole_region(app, region):
     assert listed(resilient) == [school_name("b1")]
     # results index of a2 in 2024: (15 - 10) / 80 = 0.0625 -> 0,06; conditions 40 / 70 -> 0,57
     assert "0,06" in risk and "0,57" in risk
+    # phones: the columns hidden below md come as a line under the school's name
+    details = risk.split('class="d-md-none small list-details"')[1].split("</td>")[0]
+    assert "Индекс условий 0,57" in details
+    assert "Уровни по годам" in details and details.count("band-dot edu-") == 3
+    # no window before 2022-2024 is stored: "earlier: no data"
+    assert re.search(r"Ранее:\s*<span class=\"badge cat-none\">нет данных</span>", details)
 
 
 def test_municipality_and_group_filters(app, region):
@@ -74,13 +80,23 @@ def test_cross_table_counts_schools_by_both_categories(app, region):
     table = page.split('id="cross-title"')[1].split("</table>")[0]
     rows = {
         name: re.findall(r"<td[^>]*>\s*(?:<a [^>]*>)?(\d+)", row)
-        for name, row in re.findall(r'<th scope="row">([^<]+)</th>(.*?)</tr>', table, re.S)
+        for name, row in re.findall(r'<th scope="row">([^<]+)<span.*?</th>(.*?)</tr>', table, re.S)
     }
     # columns: ШНСУ, usual, favourable, total
     assert rows["ШНРО"] == ["1", "0", "0", "1"]  # a1
     assert rows["Группа риска"] == ["0", "1", "0", "1"]  # a2
     assert rows["Стабильно высокие"] == ["1", "0", "1", "2"]  # b1, a3
     assert rows["Средние результаты"] == ["0", "3", "1", "4"]  # a4, b2, b4; b3
+    # phones have no room for the totals column: each row's name carries its total
+    totals = re.findall(
+        r'<th scope="row">([^<]+)<span class="d-block d-sm-none[^>]*>([^<]+)', table
+    )
+    assert totals == [
+        ("ШНРО", "Всего: 1"),
+        ("Группа риска", "Всего: 1"),
+        ("Стабильно высокие", "Всего: 2"),
+        ("Средние результаты", "Всего: 4"),
+    ]
     both = methodist.get("/schools/?list=low_results&social=unfavourable").get_data(as_text=True)
     assert listed(both) == [school_name("a1")]
 
@@ -212,8 +228,11 @@ def test_card_movement_over_windows(app):
     a1 = db.session.scalar(db.select(School).where(School.code == "a1"))
     page = methodist.get(f"/schools/{a1.id}").get_data(as_text=True)
     history = page.split('id="history-title"')[1].split("</table>")[0]
-    windows = re.findall(r"(\d{4}–\d{4})</td>\s*<td>.*?badge cat-(\w+)", history, re.S)
+    windows = re.findall(r"(\d{4}–\d{4})</th>\s*<td[^>]*>.*?badge cat-(\w+)", history, re.S)
     assert windows == [("2022–2024", "low_results"), ("2023–2025", "middle")]
+    # phones stack each window with labelled cells, the resilient column too
+    assert 'class="table table-sm small mb-0 table-stack"' in history
+    assert history.count('data-label="Резильентная"') == 2
 
 
 def test_odd_query_parameters_fall_back_to_defaults(app, region):

@@ -128,6 +128,21 @@ def test_missing_year_and_too_few_years(offline_runner, tmp_path):
     assert "укажите годы четырьмя цифрами" in result.stderr
 
 
+def test_a_year_missing_for_everyone_is_refused_without_chosen_years(offline_runner, tmp_path):
+    path = tmp_path / "gap.csv"
+    path.write_bytes(csv_file(region_rows((2021, 2022, 2024))))
+    result = offline_runner.invoke(args=["schools", "identify", str(path), "--json"])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "gap.csv, столбец «year»: нет ни одной строки за 2023 год" in result.stderr
+    # years the user chooses need not be consecutive (identification.md: "or the years chosen")
+    result = offline_runner.invoke(
+        args=["schools", "identify", str(path), "--years", "2021,2022,2024", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["years"] == [2021, 2022, 2024]
+
+
 def test_plain_text_summary(offline_runner, indicators):
     result = offline_runner.invoke(args=["schools", "identify", str(indicators)])
     assert result.exit_code == 0

@@ -226,6 +226,19 @@ def test_empty_files(data, message):
     assert errors_of(read_indicator_file, "indicators.csv", data) == [message]
 
 
+def test_a_broken_xlsx_or_csv_gets_a_russian_message_without_library_text():
+    [message] = errors_of(read_indicator_file, "indicators.xlsx", b"not a workbook at all")
+    assert message == (
+        "indicators.xlsx: файл XLSX не удалось открыть: он повреждён или это не книга Excel; "
+        "сохраните таблицу заново в формате .xlsx или CSV"
+    )
+    assert "zip" not in message
+    huge_cell = csv_bytes(HEADER, "2024," + "x" * 200_000)  # csv: "field larger than field limit"
+    [message] = errors_of(read_indicator_file, "indicators.csv", huge_cell)
+    assert "field" not in message
+    assert message.startswith("indicators.csv: файл CSV повреждён; сохраните таблицу заново")
+
+
 def test_region_means_file(tmp_path):
     data = xlsx_bytes(
         tmp_path,

@@ -139,6 +139,40 @@ def test_bad_input_names_file_row_and_column_and_imports_nothing(methodist, data
     assert db.session.scalar(select(func.count(IndicatorImport.id))) == 1
 
 
+@pytest.mark.parametrize(
+    ("stored", "file_years", "missing"),
+    [
+        ((2021, 2022, 2023, 2024), (2026,), [2025]),  # a window "2024-2026" would skip 2025
+        ((2022, 2023, 2024), (2019,), [2020, 2021]),
+        ((2022, 2023, 2024), (2026, 2027), [2025]),
+    ],
+)
+def test_a_year_missing_for_everyone_next_to_the_stored_years_is_refused(
+    methodist, stored, file_years, missing
+):
+    upload(methodist, csv_file(region_rows(stored)))
+    response = upload(methodist, csv_file(region_rows(file_years)))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Ничего не загружено" in page
+    for year in missing:
+        assert (
+            f"indicators.csv, столбец «year»: за {year} год нет строк ни в файле, ни в портале "
+            f"(там {stored[0]}–{stored[-1]}): годы должны идти подряд, сначала загрузите {year} год"
+        ) in page
+    db.session.expire_all()
+    assert sorted(set(db.session.scalars(select(SchoolIndicators.year)))) == list(stored)
+    assert db.session.scalar(select(func.count(IndicatorImport.id))) == 1
+
+
+def test_the_next_year_or_a_replaced_year_is_accepted(methodist):
+    upload(methodist, csv_file(region_rows((2021, 2022, 2023, 2024))))
+    assert upload(methodist, csv_file(region_rows((2025,)))).status_code == 200
+    assert upload(methodist, csv_file(region_rows((2022,)))).status_code == 200
+    assert upload(methodist, csv_file(region_rows((2020,)))).status_code == 200
+    assert sorted(set(db.session.scalars(select(SchoolIndicators.year)))) == list(range(2020, 2026))
+
+
 def test_region_means_are_stored_and_must_belong_to_the_imported_years(methodist):
     means = csv_file(
         [

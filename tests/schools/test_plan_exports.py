@@ -1,7 +1,7 @@
 """The improvement plan as PDF (A4, Russian, fonts embedded) and as an XLSX workbook."""
 
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 
 import openpyxl
 import pytest
@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from competence.accounts.models import Role
 from competence.extensions import db
 from competence.schools import plan_services as services
-from competence.schools.plan_export import plan_pdf, plan_xlsx
+from competence.schools.plan_export import plan_html, plan_pdf, plan_xlsx
 from tests.factories import login, make_user
 from tests.schools.helpers import load_region
 
@@ -122,6 +122,25 @@ def test_pdf_is_a4_russian_and_readable(plan):
     assert any("PT-Sans" in name for name in fonts), fonts
 
 
+def test_pdf_marks_progress_in_words_not_only_in_colour(plan):
+    results, grade2 = plan.goals
+    services.record_monitoring(
+        plan,
+        "final",
+        held_on=date(2026, 5, 20),
+        note="",
+        values={results.id: 8, grade2.id: 3},  # 8 is below the baseline 10; 3 beyond the target 4
+        actor=plan.approved_by,
+    )
+    reader = PdfReader(io.BytesIO(plan_pdf(plan)))
+    text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+    assert "0 % хуже исходного" in text
+    assert "100 % достигнута" in text
+    # the status and the approval read as one phrase, not «Утверждён утверждён»
+    assert "Утверждён утверждён" not in text and "Утверждён утверждён" not in plan_html(plan)
+    assert "Утверждён " in text
+
+
 def test_xlsx_has_goals_measures_and_discussion(plan):
     workbook = openpyxl.load_workbook(io.BytesIO(plan_xlsx(plan)))
     assert workbook.sheetnames == ["Цели и мониторинг", "Мероприятия", "Обсуждение"]
@@ -158,6 +177,26 @@ def test_xlsx_has_goals_measures_and_discussion(plan):
         "Добавьте работу с родителями.",
     )
     assert discussion[-1][2:] == ("Утверждён", "Согласовано")
+
+
+def test_xlsx_comment_dates_are_in_the_portal_time_zone(plan):
+    # 20:30 UTC on 1 December is already 2 December in Vladivostok (UTC+10), the portal's zone
+    for comment in plan.comments:
+        comment.created_at = datetime(2026, 12, 1, 20, 30, tzinfo=UTC)
+    db.session.commit()
+    assert app_timezone() == "Asia/Vladivostok"
+    workbook = openpyxl.load_workbook(io.BytesIO(plan_xlsx(plan)))
+    rows = list(workbook["Обсуждение"].iter_rows(values_only=True))
+    dates = [row[0] for row in rows[rows.index(next(r for r in rows if r[0] == "Дата")) + 1 :]]
+    assert [d.date() for d in dates] == [date(2026, 12, 2)] * 2
+    assert "2 дек. 2026" in plan_html(plan) or "02.12.2026" in plan_html(plan)
+
+
+def app_timezone():
+    """Return the portal's time zone setting."""
+    from flask import current_app
+
+    return current_app.config["BABEL_DEFAULT_TIMEZONE"]
 
 
 def test_downloads_through_the_pages(app, plan):

@@ -1,5 +1,6 @@
 """Improvement plans: the director edits, reviewers comment and approve, monitoring and progress."""
 
+import re
 from datetime import date
 
 import pytest
@@ -175,18 +176,34 @@ def test_review_approval_lock_and_reopening(app, region, director):
     db.session.expire_all()
     assert plan.status == PlanStatus.APPROVED and plan.approved_by.email == "coord@example.org"
     assert [c.kind for c in plan.comments] == ["comment", "approved"]
-    assert approve(coordinator, plan).status_code == 409
-    # locked: the director cannot change goals, measures or the period
+    # the status badge and the approval date read as one phrase: «Утверждён 1 дек. 2026 г., …»
+    heading = coordinator.get(page).get_data(as_text=True).split("</h1>")[1].split("</div>")[0]
+    assert re.search(r"Утверждён</span>\s*\d{1,2} \w+\.? \d{4}\s?г\., coord", heading), heading
+    assert "утверждён" not in heading
+    # a second approval from a page opened before the first: 409 and the reason on the page
+    response = approve(coordinator, plan)
+    assert response.status_code == 409
+    assert "План уже утверждён; на странице он показан таким, какой он сейчас." in (
+        response.get_data(as_text=True)
+    )
+    # locked: the director cannot change goals, measures or the period; a form sent from a page
+    # opened before the approval comes back with what was typed and the reason
     for url, data in [
-        (f"{page}/goals/new", {"title": "x", "baseline": "1", "target": "2"}),
-        (f"/schools/plans/goals/{goal.id}", {"title": "x", "baseline": "1", "target": "2"}),
-        (f"/schools/plans/goals/{goal.id}/delete", {}),
-        (f"{page}/measures/new", {"title": "x", "responsible": "y", "due_on": "2026-01-01"}),
-        (f"{page}/edit", {"title": "x", "starts_on": "2025-09-01", "ends_on": "2026-08-31"}),
+        (f"{page}/goals/new", {"title": "Новая цель директора", "baseline": "1", "target": "2"}),
+        (f"/schools/plans/goals/{goal.id}", {"title": "Правка цели", "target": "2"}),
+        (f"{page}/measures/new", {"title": "Новый семинар", "responsible": "Орлова"}),
+        (f"{page}/edit", {"title": "Новое название", "starts_on": "2025-09-01"}),
     ]:
         response = director.post(url, data={"csrf_token": csrf_token(director, page), **data})
         assert response.status_code == 409, url
-        assert "План утверждён" in response.get_data(as_text=True)
+        body = response.get_data(as_text=True)
+        assert "Не сохранено: пока вы редактировали, план утвердили." in body, url
+        assert data["title"] in body, url  # what was typed is kept
+    response = director.post(
+        f"/schools/plans/goals/{goal.id}/delete", data={"csrf_token": csrf_token(director, page)}
+    )
+    assert response.status_code == 409
+    assert "План утверждён" in response.get_data(as_text=True)
     assert director.get(f"{page}/goals/new").status_code == 409
     db.session.expire_all()
     assert len(plan.goals) == 1 and plan.goals[0].title == "Снизить долю «2»"
@@ -198,7 +215,9 @@ def test_review_approval_lock_and_reopening(app, region, director):
     )
     db.session.expire_all()
     assert plan.status == PlanStatus.DRAFT and plan.approved_at is None
-    assert send(coordinator, f"{page}/reopen", {"reason": "ещё раз"}, page).status_code == 409
+    response = send(coordinator, f"{page}/reopen", {"reason": "ещё раз"}, page)
+    assert response.status_code == 409
+    assert "План уже возвращён на доработку" in response.get_data(as_text=True)
     assert (
         add_goal(
             director, plan, indicator_code="vpr_rus_grade2", baseline="12", target="6"
@@ -230,12 +249,15 @@ def test_measures_status_and_monitoring_go_on_while_approved(app, region, direct
     assert measure.status == "done"
     first, second = plan.goals
     # entry: 10 and 12 (the baselines); interim: 15 -> (15 - 10) / 20 = 25 %, 6 -> 75 %
-    for stage, values in (("entry", ("10", "12")), ("interim", ("15", "6"))):
+    for stage, held_on, values in (
+        ("entry", "2025-10-01", ("10", "12")),
+        ("interim", "2026-01-25", ("15", "6")),
+    ):
         response = send(
             director,
             f"{page}/monitoring/{stage}",
             {
-                "held_on": "2025-10-01",
+                "held_on": held_on,
                 f"goal_{first.id}": values[0],
                 f"goal_{second.id}": values[1],
             },
@@ -271,6 +293,43 @@ def test_measures_status_and_monitoring_go_on_while_approved(app, region, direct
     final = db.session.scalar(select(MonitoringPoint).where(MonitoringPoint.stage == "final"))
     assert [(v.goal_id, v.value) for v in final.values] == [(first.id, 35.0)]
     assert director.get(f"{page}/monitoring/unknown").status_code == 404
+
+
+def test_monitoring_points_must_follow_each_other_in_time(app, region, director):
+    plan = new_plan(director, region["a1"])
+    add_goal(director, plan, indicator_code="oge_rus_grade5", baseline="10", target="30")
+    goal = db.session.scalar(select(PlanGoal))
+    page = f"/schools/plans/{plan.id}"
+
+    def record(stage, held_on, value="12"):
+        return send(
+            director, f"{page}/monitoring/{stage}", {"held_on": held_on, f"goal_{goal.id}": value}
+        )
+
+    assert record("entry", "2025-09-20").status_code == 302
+    # the interim point on the day of the entry point or before it is refused, input kept
+    for held_on in ("2025-09-20", "2025-09-01"):
+        response = record("interim", held_on, "17,5")
+        body = response.get_data(as_text=True)
+        assert response.status_code == 422
+        assert "Дата должна быть позже даты, когда прошёл входной мониторинг" in body
+        assert 'value="17,5"' in body
+    assert record("interim", "2026-01-25").status_code == 302
+    assert record("final", "2026-01-25").status_code == 422
+    assert record("final", "2026-05-20").status_code == 302
+    # moving the entry point after the interim one is refused as well
+    response = record("entry", "2026-02-01")
+    assert response.status_code == 422
+    assert "Дата должна быть раньше даты, когда прошёл промежуточный мониторинг" in (
+        response.get_data(as_text=True)
+    )
+    db.session.expire_all()
+    held = {point.stage: point.held_on for point in plan.monitoring}
+    assert held == {
+        "entry": date(2025, 9, 20),
+        "interim": date(2026, 1, 25),
+        "final": date(2026, 5, 20),
+    }
 
 
 def test_who_may_do_what(app, region, director):

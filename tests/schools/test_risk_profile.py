@@ -78,3 +78,44 @@ def test_no_staff_no_deficits(app):
     assert (profile.staff, profile.tested, profile.deficits, profile.programmes) == (0, 0, [], [])
     assert profile.factors == []
     db.session.rollback()
+
+
+@pytest.mark.parametrize(
+    ("staff", "tested", "factor"),
+    [
+        (1, 0, "Никто из 1 зарегистрированного педагога ещё не прошёл диагностику."),
+        (2, 0, "Никто из 2 зарегистрированных педагогов ещё не прошёл диагностику."),
+        (3, 1, "Диагностику прошёл только 1 из 3 зарегистрированных педагогов."),
+    ],
+)
+def test_few_tested_staff_in_proper_russian(app, staff, tested, factor):
+    load_instruments()
+    schools = load_region()
+    for number in range(staff):
+        email = f"s{number}@example.org"
+        make_user(email, school=schools["b3"], full_name=f"Учитель {number}")
+        if number < tested:
+            client = app.test_client()
+            login(client, email)
+            take(client, "soft-skills", best_answer)
+    dataset = load_dataset()
+    profile = risk_profile(schools["b3"], dataset.identification(dataset.window(), "b3"))
+    assert (profile.staff, profile.tested) == (staff, tested)
+    assert [str(f) for f in profile.factors] == [factor]
+
+
+def test_an_excluded_school_says_so_instead_of_no_risk_factors(app):
+    schools = load_region()
+    schools["b3"].excluded_reason = "школа при исправительной колонии"
+    db.session.commit()
+    make_user("m@example.org", Role.METHODIST, position="other", school=schools["b1"])
+    client = app.test_client()
+    login(client, "m@example.org")
+    page = client.get(f"/schools/{schools['b3'].id}").get_data(as_text=True)
+    profile = page.split('id="risk-title"')[1].split("</section>")[0]
+    assert (
+        "Школа исключена из идентификации (школа при исправительной колонии): категории у неё "
+        "нет" in profile
+    )
+    assert "По имеющимся данным факторов риска не найдено." not in profile
+    assert "По данным о педагогах факторов риска не найдено." in profile
