@@ -41,3 +41,15 @@
 document.querySelectorAll("form.preview-form").forEach(function (form) {
   form.addEventListener("submit", function (event) { event.preventDefault(); });
 });
+
+// Bring a refused action's message into view: it sits in the module it concerns.
+document.querySelector("[data-scroll-here]")?.focus();
+
+// Refuse a too large evidence file before it is sent, so that the note typed with it stays.
+document.querySelectorAll("input[type=file][data-max-bytes]").forEach(function (input) {
+  input.addEventListener("change", function () {
+    const tooLarge = Array.from(input.files).some((f) => f.size > Number(input.dataset.maxBytes));
+    input.setCustomValidity(tooLarge ? input.dataset.tooLarge : "");
+    if (tooLarge) input.reportValidity();
+  });
+});
