@@ -163,6 +163,8 @@ def test_postponing_too_far_is_refused_with_the_input_kept(client):
     card = page[page.index(f'id="module-{entry.id}"') :]
     card = card[: card.index("</li>")]
     assert f'id="module-{entry.id}-error"' in card
+    # Sent again from this page, the form comes back to the module.
+    assert f'action="/tracks/modules/{entry.id}/postpone#module-{entry.id}"' in card
     assert re.search(r"<details class=\"module-action\" open>\s*<summary[^>]*>Отложить", card)
     assert not re.search(r"<details class=\"module-action\" open>\s*<summary[^>]*>Выполнено", card)
     db.session.refresh(entry)
