@@ -24,6 +24,20 @@ from competence.tracks.views import bp
 methodists_only = role_required(Role.METHODIST, Role.ADMIN)
 
 
+def framework_reference(objects) -> dict[str, dict]:
+    """Return, per published framework, its title, competence titles and level titles by id."""
+    scales = {o.id: o for o in objects if isinstance(o, spec.LevelScale)}
+    reference = {}
+    for framework in (o for o in objects if isinstance(o, spec.Framework)):
+        scale = scales.get(framework.levels)
+        reference[framework.id] = {
+            "title": framework.title,
+            "competences": {c.id: c.title for area in framework.areas for c in area.competences},
+            "levels": {level.id: level.title for level in scale.levels} if scale else {},
+        }
+    return reference
+
+
 @bp.route("/catalog/")
 @methodists_only
 def catalog():
@@ -44,6 +58,7 @@ def catalog():
         modules=modules,
         gaps=coverage_gaps(live, objects),
         recent_gaps=recent_gaps,
+        reference=framework_reference(objects),
         confirm=ConfirmForm(),
     )
 
@@ -135,7 +150,12 @@ def edit_module(key: str | None = None):
             db.session.commit()
             flash(_("The module is saved."), "success")
             return redirect(url_for("tracks.catalog"))
-    return render_template("tracks/edit_module.html", form=form, module=module), status
+    return render_template(
+        "tracks/edit_module.html",
+        form=form,
+        module=module,
+        reference=framework_reference(published_library_objects()),
+    ), status
 
 
 @bp.route("/catalog/<key>/retire", methods=["POST"])

@@ -4,12 +4,76 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from competence.accounts.forms import MultiCheckboxField
 from competence.accounts.reference import POSITIONS, SUBJECTS
 
 REQUIRED = _l("This field is required.")
+WEB_ADDRESS = _l("Enter a full web address starting with http:// or https://.")
+
+
+class WholeNumberField(IntegerField):
+    """A whole number; anything else is refused with a message that says so."""
+
+    def process_formdata(self, valuelist):
+        """Read the number, or note in Russian that it is not one."""
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        try:
+            self.data = int(valuelist[0].strip())
+        except ValueError:
+            self.data = None
+            raise ValueError(_l("Enter a whole number.")) from None
+
+    def validate(self, form, extra_validators=()):
+        """Stop at a value that is not a number: a range message would only add noise."""
+        if self.process_errors:
+            self.errors = list(self.process_errors)
+            return False
+        return super().validate(form, extra_validators)
+
+
+class DayField(DateField):
+    """A calendar date; a malformed one is refused with a message that says so."""
+
+    def process_formdata(self, valuelist):
+        """Read the date, or note in Russian that it is not one."""
+        if not valuelist or not " ".join(valuelist).strip():
+            self.data = None
+            return
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_l("Enter a real date.")) from None
+
+
+class ChoiceListField(MultiCheckboxField):
+    """Checkboxes whose values must come from the list; a crafted one is refused plainly."""
+
+    def pre_validate(self, form):
+        """Refuse values that are not offered, without repeating them back."""
+        offered = {str(value) for value, _label in self.choices}
+        if any(str(value) not in offered for value in self.data or ()):
+            raise ValidationError(_l("Choose only from the list."))
+
+
+def web_address(form, field):
+    """Accept only http and https addresses: no javascript:, ftp: or file: links."""
+    value = (field.data or "").strip().lower()
+    if value and not value.startswith(("http://", "https://")):
+        raise ValidationError(WEB_ADDRESS)
+
 
 KIND_LABELS = {
     "course": _l("Further-training course"),
@@ -42,7 +106,7 @@ class BuildTrackForm(FlaskForm):
 class PostponeForm(FlaskForm):
     """Postpone a module."""
 
-    until = DateField(_l("New date"), validators=[DataRequired(REQUIRED)])
+    until = DayField(_l("New date"), validators=[InputRequired(REQUIRED)])
     reason = TextAreaField(
         _l("Reason"), validators=[DataRequired(REQUIRED), Length(max=1000)], render_kw={"rows": 2}
     )
@@ -66,7 +130,7 @@ class DoneForm(FlaskForm):
     )
     link = StringField(
         _l("Link to a certificate, a product or a publication"),
-        validators=[Optional(), Length(max=500), URL(message=_l("Enter a full web address."))],
+        validators=[Optional(), Length(max=500), web_address, URL(message=WEB_ADDRESS)],
     )
     file = FileField(_l("File (PDF, image, document; up to 10 MB)"))
     submit = SubmitField(_l("Mark as done"))
@@ -93,12 +157,12 @@ class ModuleForm(FlaskForm):
     )
     provider = StringField(_l("Provider"), validators=[DataRequired(REQUIRED), Length(max=300)])
     format = SelectField(_l("Format"), choices=list(FORMAT_LABELS.items()))
-    hours = IntegerField(_l("Hours"), validators=[DataRequired(REQUIRED), NumberRange(1, 144)])
-    duration_weeks = IntegerField(
-        _l("Duration, weeks"), validators=[DataRequired(REQUIRED), NumberRange(1, 52)]
+    hours = WholeNumberField(_l("Hours"), validators=[InputRequired(REQUIRED), NumberRange(1, 144)])
+    duration_weeks = WholeNumberField(
+        _l("Duration, weeks"), validators=[InputRequired(REQUIRED), NumberRange(1, 52)]
     )
-    positions = MultiCheckboxField(_l("For positions"), choices=list(POSITIONS.items()))
-    subjects = MultiCheckboxField(
+    positions = ChoiceListField(_l("For positions"), choices=list(POSITIONS.items()))
+    subjects = ChoiceListField(
         _l("Only for teachers of (none = any)"), choices=list(SUBJECTS.items())
     )
     develops = TextAreaField(
@@ -110,5 +174,8 @@ class ModuleForm(FlaskForm):
         validators=[DataRequired(REQUIRED)],
         render_kw={"rows": 4, "spellcheck": "false"},
     )
-    url = StringField(_l("Web address (optional)"), validators=[Optional(), Length(max=500), URL()])
+    url = StringField(
+        _l("Web address (optional)"),
+        validators=[Optional(), Length(max=500), web_address, URL(message=WEB_ADDRESS)],
+    )
     submit = SubmitField(_l("Save the module"))

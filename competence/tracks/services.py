@@ -3,12 +3,13 @@
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from flask_babel import format_date
+from flask_babel import format_date, to_user_timezone
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from competence import audit
 from competence.analytics.matching import Deficit, Taker, match_modules
+from competence.audit import AuditEvent
 from competence.database import utcnow
 from competence.diagnostics.models import Attempt
 from competence.diagnostics.services import attempt_submitted, offered_to, retake_status
@@ -28,6 +29,19 @@ from competence.tracks.models import (
 )
 
 SOFT_SKILL_AREA = "soft"
+# How far ahead a module may be postponed.
+POSTPONE_LIMIT = timedelta(days=2 * 365)
+DIRECTIONS = ("up", "down")
+
+
+def local_today() -> date:
+    """Return today's date in the portal's time zone (PORTAL_TIMEZONE), not the server's."""
+    return to_user_timezone(utcnow()).date()
+
+
+def local_date(moment) -> date:
+    """Return the portal-local calendar date of a UTC timestamp."""
+    return to_user_timezone(moment).date()
 
 
 class TrackError(Exception):
@@ -109,8 +123,26 @@ def recommend(attempt: Attempt, preferred_format: str | None = None) -> Recommen
 
 
 def record_gaps(attempt: Attempt, gaps: list[dict]) -> None:
-    """Log deficits the catalogue cannot address, for the methodists' list of gaps."""
+    """Log deficits the catalogue cannot address, for the methodists' list of gaps.
+
+    Each (result, competence) is logged once, however often the teacher tries to build a track.
+    """
+    if not gaps:
+        return
+    logged = {
+        (event.object_id, event.details.get("framework"))
+        for event in db.session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.action == "catalog_gap",
+                AuditEvent.object_type == "competence",
+                AuditEvent.object_id.in_({gap["competence"] for gap in gaps}),
+            )
+        )
+        if event.details.get("attempt") == attempt.id
+    }
     for gap in gaps:
+        if (gap["competence"], gap["framework"]) in logged:
+            continue
         audit.record(
             "catalog_gap",
             None,
@@ -121,6 +153,15 @@ def record_gaps(attempt: Attempt, gaps: list[dict]) -> None:
             title=gap["title"],
             attempt=attempt.id,
         )
+
+
+def show_recommendations(attempt: Attempt, preferred_format: str | None) -> Recommendations:
+    """Match a result with the catalogue for its page, and tell the methodists of any gaps."""
+    found = recommend(attempt, preferred_format)
+    if found.gaps:
+        record_gaps(attempt, found.gaps)
+        db.session.commit()
+    return found
 
 
 def track_for(attempt: Attempt) -> DevelopmentTrack | None:
@@ -158,7 +199,7 @@ def build_track(attempt: Attempt, preferred_format: str | None = None) -> Develo
         preferred_format=preferred_format,
         gaps=recommendations.gaps,
     )
-    start = utcnow().date()
+    start = local_today()
     for position, item in enumerate(recommendations.ordered):
         track.modules.append(_track_module(item.module, position, item.mandatory, item.deficits))
     schedule(track, start)
@@ -178,15 +219,20 @@ def _track_module(module: CatalogModule, position, mandatory, deficits) -> Track
         kind=module.kind,
         hours=module.hours,
         status=ModuleStatus.PLANNED,
-        due_date=date.today(),
+        due_date=local_today(),
     )
 
 
-def schedule(track: DevelopmentTrack, start: date) -> None:
+def schedule(track: DevelopmentTrack, start: date | None = None) -> None:
     """Set due dates: mandatory modules one after another, optional ones alongside.
 
-    A postponed module keeps the date it was postponed to; modules after it follow it.
+    The plan counts from the day the track was built. A postponed module keeps the date it was
+    postponed to; modules after it follow it. A module whose turn came while the teacher was
+    late gets its full duration from today, so no open module is ever due in the past.
     """
+    today = local_today()
+    if start is None:
+        start = local_date(track.created_at) if track.created_at else today
     cursor = start
     for entry in track.modules:
         if entry.status in (ModuleStatus.DONE, ModuleStatus.DECLINED):
@@ -196,10 +242,11 @@ def schedule(track: DevelopmentTrack, start: date) -> None:
             cursor = max(cursor, entry.due_date)
             continue
         if entry.mandatory:
-            cursor = cursor + weeks
+            cursor = max(cursor, today) + weeks
             entry.due_date = cursor
         else:
-            entry.due_date = max(start + weeks, cursor)
+            due = max(start + weeks, cursor)
+            entry.due_date = due if due >= today else today + weeks
 
 
 def own_module(user, track_module_id: int) -> TrackModule:
@@ -222,6 +269,10 @@ def _require_open(entry: TrackModule) -> None:
 
 def move(entry: TrackModule, direction: str) -> None:
     """Move a module one place up or down in its track."""
+    if direction not in DIRECTIONS:
+        raise TrackError(_l("Unknown direction: a module moves up or down."), status=400)
+    if entry.track.status == TrackStatus.COMPLETED:
+        raise TrackError(_l("The track is completed and cannot change."))
     modules = entry.track.modules
     index = modules.index(entry)
     target = index + (-1 if direction == "up" else 1)
@@ -231,61 +282,117 @@ def move(entry: TrackModule, direction: str) -> None:
     entry.position, other.position = other.position, entry.position
     db.session.flush()
     db.session.expire(entry.track, ["modules"])
-    schedule(entry.track, entry.track.created_at.date())
+    schedule(entry.track)
     db.session.commit()
 
 
 def postpone(entry: TrackModule, until: date, reason: str) -> None:
     """Postpone a module to a later date, with a reason."""
     _require_open(entry)
-    if until <= date.today():
+    today = local_today()
+    if until <= today:
         raise TrackError(_l("Choose a date in the future."), status=400)
+    if until > today + POSTPONE_LIMIT:
+        raise TrackError(
+            _l(
+                "A module can be postponed by two years at most (until %(date)s).",
+                date=format_date(today + POSTPONE_LIMIT, "long"),
+            ),
+            status=422,
+        )
     entry.status = ModuleStatus.POSTPONED
     entry.due_date = until
     entry.status_reason = reason.strip()
-    schedule(entry.track, entry.track.created_at.date())
+    schedule(entry.track)
     db.session.commit()
 
 
-def decline(entry: TrackModule, reason: str) -> TrackModule | None:
-    """Decline a module with a reason; a mandatory one is replaced by the next match if any."""
+def decline(entry: TrackModule, reason: str) -> list[TrackModule]:
+    """Decline a module with a reason; a mandatory one hands each of its deficits on.
+
+    Returns the modules that took over the declined module's deficits (empty if none did).
+    """
     _require_open(entry)
     entry.status = ModuleStatus.DECLINED
     entry.status_reason = reason.strip()
-    replacement = None
-    if entry.mandatory:
-        replacement = _replacement(entry)
-        if replacement is not None:
-            entry.replaced_by_id = replacement.id
-    schedule(entry.track, entry.track.created_at.date())
+    taken = _replacements(entry) if entry.mandatory else []
+    if taken:
+        entry.replaced_by_id = taken[0].id
+    schedule(entry.track)
     _check_completion(entry.track)
     db.session.commit()
-    return replacement
+    return taken
 
 
-def _replacement(entry: TrackModule) -> TrackModule | None:
-    """Add the best module not yet in the track for the declined module's deficits."""
+def _develops(row: CatalogModule, deficit: dict) -> bool:
+    """Tell whether a catalogue module develops a deficit's competence at its level."""
+    return any(
+        e["framework"] == deficit["framework"]
+        and e["competence"] == deficit["competence"]
+        and deficit["level"] in e["levels"]
+        for e in row.develops
+    )
+
+
+def _replacements(entry: TrackModule) -> list[TrackModule]:
+    """Give every deficit of a declined mandatory module to another module, one by one.
+
+    For each deficit: a mandatory module of the track that also develops it takes it on; else an
+    optional one of the track is promoted to mandatory; else the best catalogue module not yet in
+    the track joins it as mandatory, right after the declined one. Each module claims only the
+    deficits it develops. A deficit nothing can take stays uncovered. Returns the modules that
+    took deficits, new ones first in track order.
+    """
+    track = entry.track
+    taken: list[TrackModule] = []
+    remaining = []
+    for deficit in entry.deficits:
+        others = [m for m in track.modules if m is not entry and m.status != ModuleStatus.DECLINED]
+        holder = next((m for m in others if m.mandatory and _develops(m.module, deficit)), None)
+        if holder is None:
+            holder = next((m for m in others if _develops(m.module, deficit)), None)
+            if holder is not None:
+                holder.mandatory = True
+        if holder is None:
+            remaining.append(deficit)
+            continue
+        if deficit["competence"] not in {d["competence"] for d in holder.deficits}:
+            holder.deficits = [*holder.deficits, deficit]
+        if holder not in taken:
+            taken.append(holder)
+    if remaining:
+        taken = _new_modules(entry, remaining) + taken
+    db.session.flush()
+    return taken
+
+
+def _new_modules(entry: TrackModule, deficits: list[dict]) -> list[TrackModule]:
+    """Add the best catalogue modules not yet in the track for deficits nothing there covers."""
     track = entry.track
     used = {m.module.key for m in track.modules}
     modules, rows = matching_modules()
     user = track.user
     taker = Taker(user.position, frozenset(user.subjects), track.preferred_format)
-    deficits = [
-        Deficit(d["framework"], d["competence"], d["level"], d["depth"], d["soft_skill"])
-        for d in entry.deficits
-    ]
-    available = [m for m in modules if m.id not in used]
-    match = match_modules(deficits, available, taker, optional_per_deficit=0)
-    mandatory = [p for p in match.proposals if p.mandatory]
-    if not mandatory:
-        return None
+    by_key = {(d["framework"], d["competence"]): d for d in deficits}
+    match = match_modules(
+        [
+            Deficit(d["framework"], d["competence"], d["level"], d["depth"], d["soft_skill"])
+            for d in deficits
+        ],
+        [m for m in modules if m.id not in used],
+        taker,
+        optional_per_deficit=0,
+    )
+    proposals = [p for p in match.proposals if p.mandatory]
     for later in track.modules:
         if later.position > entry.position:
-            later.position += 1
-    replacement = _track_module(rows[mandatory[0].module], entry.position + 1, True, entry.deficits)
-    track.modules.append(replacement)
-    db.session.flush()
-    return replacement
+            later.position += len(proposals)
+    added = []
+    for offset, proposal in enumerate(proposals, 1):
+        claimed = [by_key[(d.framework, d.competence)] for d in proposal.deficits]
+        added.append(_track_module(rows[proposal.module], entry.position + offset, True, claimed))
+    track.modules.extend(added)
+    return added
 
 
 def mark_done(entry: TrackModule, note: str, link: str, file: CheckedFile | None) -> None:
@@ -304,7 +411,7 @@ def mark_done(entry: TrackModule, note: str, link: str, file: CheckedFile | None
             size=len(file.data),
             data=file.data,
         )
-    schedule(entry.track, entry.track.created_at.date())
+    schedule(entry.track)
     _check_completion(entry.track)
     db.session.commit()
 
@@ -315,10 +422,22 @@ def progress(track: DevelopmentTrack) -> tuple[int, int]:
     return sum(m.status == ModuleStatus.DONE for m in counted), len(counted)
 
 
+def is_finished(track: DevelopmentTrack) -> bool:
+    """Tell whether the study part of a track is over.
+
+    No mandatory module may still be open (a declined one hands its deficits on to replacements,
+    which are mandatory and must be done in turn), and at least one mandatory module must be
+    done: declining everything is not finishing the track.
+    """
+    mandatory = [m for m in track.modules if m.mandatory]
+    return not any(m.is_open for m in mandatory) and any(
+        m.status == ModuleStatus.DONE for m in mandatory
+    )
+
+
 def _check_completion(track: DevelopmentTrack) -> None:
-    """When every mandatory module is done, invite the teacher to retake the diagnostic."""
-    mandatory = [m for m in track.modules if m.mandatory and m.status != ModuleStatus.DECLINED]
-    if track.status != TrackStatus.ACTIVE or any(m.status != ModuleStatus.DONE for m in mandatory):
+    """When the mandatory modules are done, invite the teacher to retake the diagnostic."""
+    if track.status != TrackStatus.ACTIVE or not is_finished(track):
         return
     track.status = TrackStatus.AWAITING_RETAKE
     track.invited_at = utcnow()
@@ -369,6 +488,25 @@ def _close_cycle(attempt: Attempt) -> None:
     track.retake_attempt_id = attempt.id
     track.status = TrackStatus.COMPLETED
     track.completed_at = utcnow()
+
+
+def competence_titles(track: DevelopmentTrack) -> dict[str, str]:
+    """Return the titles of the competences a track's instrument measures, by id."""
+    ready = compiled_version(track.source_attempt.version_id)
+    return {key: competence.title for key, competence in ready.competences.items()}
+
+
+def retake_of(track: DevelopmentTrack):
+    """Return (instrument key, retake status) for a track waiting for its retake, else None."""
+    if track.status != TrackStatus.AWAITING_RETAKE:
+        return None
+    ready = compiled_version(track.document.latest_published.id)
+    attempts = db.session.scalars(
+        select(Attempt).where(
+            Attempt.user_id == track.user_id, Attempt.document_id == track.document_id
+        )
+    ).all()
+    return track.document.key, retake_status(track.user, ready.instrument, list(attempts))
 
 
 def tracks_of(user) -> list[DevelopmentTrack]:

@@ -2,16 +2,30 @@
 
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from competence.accounts.models import Role
 from competence.certificates.services import active_certificate
 from competence.diagnostics.models import Attempt
+from competence.errors import error_response
 from competence.extensions import db
 from competence.forms import ConfirmForm
 from competence.tracks import services
+from competence.tracks.evidence import MAX_BYTES as EVIDENCE_MAX_BYTES
 from competence.tracks.evidence import EvidenceError, check_evidence
 from competence.tracks.forms import (
     FORMAT_LABELS,
@@ -28,8 +42,42 @@ bp = Blueprint("tracks", __name__, url_prefix="/tracks")
 
 @bp.app_context_processor
 def track_labels():
-    """Offer module kind and format labels to every template."""
-    return {"kind_labels": KIND_LABELS, "format_labels": FORMAT_LABELS}
+    """Offer module kind and format labels, file sizes and retake states to every template."""
+    return {
+        "kind_labels": KIND_LABELS,
+        "format_labels": FORMAT_LABELS,
+        "file_size": file_size,
+        "retake_of": services.retake_of,
+    }
+
+
+def file_size(size: int) -> str:
+    """Write a file size in the user's language: 0,5 КБ, 2,3 МБ."""
+    if size >= 1024 * 1024:
+        return _("%(size)s MB", size=format_decimal(size / (1024 * 1024), "0.#"))
+    return _("%(size)s KB", size=format_decimal(max(size / 1024, 0.1), "0.#"))
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(error):
+    """Answer an upload over the portal's limit on the track page, next to its module."""
+    limit = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
+    message = _(
+        "The file is too large: the portal accepts uploads of up to %(mb)d MB "
+        "(evidence files up to %(evidence)d MB). The form was not received: "
+        "choose a smaller file and fill it in again.",
+        mb=limit,
+        evidence=EVIDENCE_MAX_BYTES // (1024 * 1024),
+    )
+    entry_id = (request.view_args or {}).get("track_module_id")
+    if request.endpoint == "tracks.done" and current_user.is_authenticated and entry_id:
+        try:
+            entry = services.own_module(current_user, entry_id)
+        except services.TrackError:
+            entry = None
+        if entry is not None:
+            return _render_track(entry.track, 413, message, entry.id, action="done")
+    return error_response(413, message)
 
 
 def own_attempt(attempt_id: int) -> Attempt:
@@ -57,16 +105,23 @@ def may_see(track: DevelopmentTrack) -> bool:
 def recommendations(attempt_id: int):
     """Show the recommendations that follow from a result, grouped, with their deficits."""
     attempt = own_attempt(attempt_id)
-    form = BuildTrackForm(preferred_format=request.args.get("format", ""))
+    return _render_recommendations(
+        attempt, BuildTrackForm(preferred_format=request.args.get("format", ""))
+    )
+
+
+def _render_recommendations(attempt: Attempt, form: BuildTrackForm, status=200, error=None):
+    """Render the recommendations of a result for the format chosen in the form."""
     chosen = form.preferred_format.data or None
     return render_template(
         "tracks/recommendations.html",
         attempt=attempt,
-        found=services.recommend(attempt, chosen if chosen in FORMAT_LABELS else None),
+        found=services.show_recommendations(attempt, chosen if chosen in FORMAT_LABELS else None),
         deficits=services.deficits_of(attempt),
         track=services.track_for(attempt),
         form=form,
-    )
+        error=error,
+    ), status
 
 
 @bp.route("/from/<int:attempt_id>", methods=["POST"])
@@ -76,6 +131,14 @@ def build(attempt_id: int):
     attempt = own_attempt(attempt_id)
     form = BuildTrackForm()
     if not form.validate_on_submit():
+        if form.preferred_format.errors:
+            form.preferred_format.data = ""
+            return _render_recommendations(
+                attempt,
+                form,
+                400,
+                _("Choose a format from the list: in person, distance or blended."),
+            )
         abort(400)
     try:
         track = services.build_track(attempt, form.preferred_format.data or None)
@@ -105,14 +168,19 @@ def track(track_id: int):
     return _render_track(item)
 
 
-def _render_track(item: DevelopmentTrack, status: int = 200, error=None, failed=None, **forms):
-    """Render a track page; a refused action is shown above the module it concerned."""
+def _render_track(
+    item: DevelopmentTrack, status: int = 200, error=None, failed=None, action=None, **forms
+):
+    """Render a track page; a refused action is shown in the module it concerned, its panel open."""
     return render_template(
         "tracks/track.html",
         track=item,
+        titles=services.competence_titles(item) if item.growth else {},
+        action=action,
+        evidence_max_bytes=EVIDENCE_MAX_BYTES,
         progress=services.progress(item),
         own=item.user_id == current_user.id,
-        confirm=ConfirmForm(),
+        confirm=ConfirmForm(formdata=None),
         postpone_form=forms.get("postpone_form") or PostponeForm(formdata=None),
         decline_form=forms.get("decline_form") or DeclineForm(formdata=None),
         done_form=forms.get("done_form") or DoneForm(formdata=None),
@@ -137,10 +205,10 @@ def _back(entry: TrackModule, status: int = 302):
     ), status
 
 
-def _refuse(entry: TrackModule, message, status: int, **forms):
+def _refuse(entry: TrackModule, action: str, message, status: int, **forms):
     """Show why an action was refused, with its status; what was typed stays in the form."""
     db.session.rollback()
-    return _render_track(entry.track, status, str(message), entry.id, **forms)
+    return _render_track(entry.track, status, str(message), entry.id, action, **forms)
 
 
 @bp.route("/modules/<int:track_module_id>/move", methods=["POST"])
@@ -153,7 +221,7 @@ def move(track_module_id: int):
     try:
         services.move(entry, request.form.get("direction", ""))
     except services.TrackError as exc:
-        return _refuse(entry, exc.message, exc.status)
+        return _refuse(entry, "move", exc.message, exc.status)
     return _back(entry)
 
 
@@ -164,11 +232,11 @@ def postpone(track_module_id: int):
     entry = _module_action(track_module_id)
     form = PostponeForm()
     if not form.validate_on_submit():
-        return _refuse(entry, _first_error(form), 422, postpone_form=form)
+        return _refuse(entry, "postpone", _first_error(form), 422, postpone_form=form)
     try:
         services.postpone(entry, form.until.data, form.reason.data)
     except services.TrackError as exc:
-        return _refuse(entry, exc.message, exc.status, postpone_form=form)
+        return _refuse(entry, "postpone", exc.message, exc.status, postpone_form=form)
     flash(_("The module is postponed."), "info")
     return _back(entry)
 
@@ -180,13 +248,16 @@ def decline(track_module_id: int):
     entry = _module_action(track_module_id)
     form = DeclineForm()
     if not form.validate_on_submit():
-        return _refuse(entry, _("Give a reason for declining the module."), 422, decline_form=form)
+        return _refuse(
+            entry, "decline", _("Give a reason for declining the module."), 422, decline_form=form
+        )
     try:
-        replacement = services.decline(entry, form.reason.data)
+        taken = services.decline(entry, form.reason.data)
     except services.TrackError as exc:
-        return _refuse(entry, exc.message, exc.status, decline_form=form)
-    if replacement is not None:
-        flash(_("Declined. It is replaced by “%(title)s”.", title=replacement.title), "info")
+        return _refuse(entry, "decline", exc.message, exc.status, decline_form=form)
+    if taken:
+        titles = ", ".join(f"«{m.title}»" for m in taken)
+        flash(_("Declined. Its deficits are taken over by %(titles)s.", titles=titles), "info")
     else:
         flash(_("The module is declined."), "info")
     return _back(entry)
@@ -199,18 +270,18 @@ def done(track_module_id: int):
     entry = _module_action(track_module_id)
     form = DoneForm()
     if not form.validate_on_submit():
-        return _refuse(entry, _first_error(form), 422, done_form=form)
+        return _refuse(entry, "done", _first_error(form), 422, done_form=form)
     upload = form.file.data
     checked = None
     if upload and upload.filename:
         try:
             checked = check_evidence(upload.filename, upload.read())
         except EvidenceError as exc:
-            return _refuse(entry, exc.message, exc.status, done_form=form)
+            return _refuse(entry, "done", exc.message, exc.status, done_form=form)
     try:
         services.mark_done(entry, form.note.data or "", form.link.data or "", checked)
     except services.TrackError as exc:
-        return _refuse(entry, exc.message, exc.status, done_form=form)
+        return _refuse(entry, "done", exc.message, exc.status, done_form=form)
     flash(_("The module is marked as done."), "success")
     return _back(entry)
 

@@ -41,3 +41,20 @@
 document.querySelectorAll("form.preview-form").forEach(function (form) {
   form.addEventListener("submit", function (event) { event.preventDefault(); });
 });
+
+// Bring a refused action's message into view with its module: it sits in the module's card.
+(function () {
+  const message = document.querySelector("[data-scroll-here]");
+  if (!message) return;
+  message.focus({ preventScroll: true });
+  (message.closest("li") || message).scrollIntoView({ block: "start" });
+})();
+
+// Refuse a too large evidence file before it is sent, so that the note typed with it stays.
+document.querySelectorAll("input[type=file][data-max-bytes]").forEach(function (input) {
+  input.addEventListener("change", function () {
+    const tooLarge = Array.from(input.files).some((f) => f.size > Number(input.dataset.maxBytes));
+    input.setCustomValidity(tooLarge ? input.dataset.tooLarge : "");
+    if (tooLarge) input.reportValidity();
+  });
+});

@@ -1,5 +1,6 @@
 """The catalogue files: validation with file and line, coverage, loading, the methodist's pages."""
 
+import re
 import shutil
 from pathlib import Path
 
@@ -118,9 +119,6 @@ def test_a_module_removed_from_the_files_is_retired_not_deleted(app, tmp_path):
         for line in text.splitlines()
         if line.strip().startswith("- id:")
     )
-    extra = folder / "extra.yaml"
-    extra.write_text("", encoding="utf-8")
-    extra.unlink()
     # Remove the first module of the soft-skills file (up to the next "- id:").
     lines = text.splitlines(keepends=True)
     start = next(i for i, line in enumerate(lines) if line.strip().startswith("- id:"))
@@ -188,10 +186,69 @@ def test_methodists_edit_the_catalogue_with_the_same_checks(client):
     )
     db.session.refresh(module)
     assert module.retired
-    assert (
-        "ped-webinar-new" in client.get("/tracks/catalog.yaml").get_data(as_text=True)
-        or module.retired
-    )
+    # A retired module is left out of the export; one in use is in it.
+    export = client.get("/tracks/catalog.yaml").get_data(as_text=True)
+    assert "ped-webinar-new" not in export and "id: ss-comm-" in export
+
+
+def test_the_catalogue_speaks_russian_and_names_its_identifiers(client):
+    instruments.load_tree(ROOT)
+    load_catalog()
+    make_user(email="m@example.org", role=Role.METHODIST, position="other")
+    login(client, "m@example.org")
+    listing = client.get("/tracks/catalog/").get_data(as_text=True)
+    develops = re.findall(r'<td class="d-none d-lg-table-cell">(.*?)</td>', listing, re.S)
+    assert develops and not any("<code>" in cell for cell in develops)
+    assert any("Формирующее оценивание" in cell and "Низкий" in cell for cell in develops)
+    assert not any(re.search(r"\blow\b|\bbasic\b", cell) for cell in develops)
+    editor = client.get("/tracks/catalog/new").get_data(as_text=True)
+    reference = editor[editor.index('id="develops-reference"') :]
+    assert "<code>formative-assessment</code> — Формирующее оценивание" in reference
+    assert "<code>low</code> — Низкий" in reference
+
+
+@pytest.mark.parametrize(
+    ("change", "field_message"),
+    [
+        ({"hours": "два"}, "Введите целое число"),
+        ({"duration_weeks": "1.5"}, "Введите целое число"),
+        ({"subjects": ["zzz"]}, "Выберите только из списка"),
+        ({"positions": ["janitor"]}, "Выберите только из списка"),
+        ({"url": "javascript:alert(1)"}, "начинающийся с http:// или https://"),
+    ],
+)
+def test_bad_module_fields_get_plain_russian_messages(client, change, field_message):
+    instruments.load_tree(ROOT)
+    make_user(email="m@example.org", role=Role.METHODIST, position="other")
+    login(client, "m@example.org")
+    form = {
+        "key": "ped-webinar-new",
+        "kind": "webinar",
+        "title": "Новый вебинар",
+        "description": "Описание вебинара.",
+        "provider": "КГБОУ ДПО ХКИРО",
+        "format": "distance",
+        "hours": "2",
+        "duration_weeks": "1",
+        "positions": ["teacher"],
+        "develops": "khkiro-pedagogue formative-assessment low",
+        **change,
+    }
+    response = post_form(client, "/tracks/catalog/new", form)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert field_message in page
+    assert "Заполните это поле" not in page
+    assert "not a valid" not in page.lower() and "&amp;#39;" not in page
+    assert 'value="Новый вебинар"' in page
+    assert db.session.scalar(select(func.count(CatalogModule.id))) == 0
+
+
+def test_some_courses_are_held_in_person(shipped_objects):
+    modules = validate_catalog(CATALOG_DIR, shipped_objects).modules
+    in_person = [m for m in modules if m["kind"] == "course" and m["format"] == "in_person"]
+    assert len(in_person) >= 3
+    assert all("ХКИРО" in m["provider"] for m in in_person)
 
 
 def test_teachers_cannot_open_the_catalogue_editor(client):

@@ -1,6 +1,7 @@
 """Recommendations and development tracks through the web client, to the closed cycle."""
 
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -60,6 +61,10 @@ def act(client, entry, action, data=None, **kwargs):
     )
 
 
+def competences_of(entry):
+    return {d["competence"] for d in entry.deficits}
+
+
 def finish(client, entry, **data):
     return act(client, entry, "done", {"note": "Прошла, есть удостоверение.", **data})
 
@@ -107,7 +112,18 @@ def test_the_preferred_format_changes_what_comes_first(teacher):
     page_distance = teacher.get(f"/tracks/recommendations/{attempt.id}?format=distance").get_data(
         as_text=True
     )
-    assert page_any != page_distance
+
+    def shown(page):
+        return re.findall(r'<div class="fw-semibold">([^<]+)</div>', page)
+
+    def proposed(fmt):
+        found = recommend(attempt, fmt)
+        return [r.module.title for r in found.qualification + found.soft_skills]
+
+    # Each page lists the proposals for its format, in order, and the orders differ.
+    assert shown(page_any) == proposed(None)
+    assert shown(page_distance) == proposed("distance")
+    assert proposed(None) != proposed("distance")
     track = build(teacher, attempt, "distance")
     assert track.preferred_format == "distance"
 
@@ -144,9 +160,19 @@ def test_reorder_postpone_decline_and_done_with_evidence(teacher):
         refused.status == ModuleStatus.DECLINED
         and refused.status_reason == "Уже проходила этот курс"
     )
-    if refused.replaced_by_id:
-        replacement = next(e for e in entries if e.id == refused.replaced_by_id)
-        assert replacement.mandatory and replacement.deficits == refused.deficits
+    # Every deficit of the declined module went to an open mandatory module, which claims only
+    # the deficits it develops.
+    assert refused.replaced_by_id is not None
+    for deficit in refused.deficits:
+        holder = next(
+            e
+            for e in entries
+            if e.mandatory and e.is_open and deficit["competence"] in competences_of(e)
+        )
+        develops = {
+            (d["competence"], level) for d in holder.module.develops for level in d["levels"]
+        }
+        assert all((d["competence"], d["level"]) in develops for d in holder.deficits)
     no_reason = act(teacher, first, "decline", {"reason": ""})
     assert no_reason.status_code == 422
 
@@ -231,6 +257,11 @@ def test_the_whole_cycle_with_the_invitation_by_email(mail_client, smtp):
         as_text=True
     )
 
+    # The cabinet and the track page call to the retake; the cool-down has not passed yet.
+    for page in ("/cabinet/", f"/tracks/{track.id}"):
+        text = mail_client.get(page).get_data(as_text=True)
+        assert "Повторная диагностика откроется" in text, page
+
     deliver_due()
     invitation = next(
         m for m in smtp.wait_for(2) if "пора пройти диагностику повторно" in m["Subject"]
@@ -242,6 +273,8 @@ def test_the_whole_cycle_with_the_invitation_by_email(mail_client, smtp):
     first.submitted_at -= timedelta(days=91)
     first.started_at -= timedelta(days=91)
     db.session.commit()
+    cabinet = mail_client.get("/cabinet/").get_data(as_text=True)
+    assert "Пройти диагностику повторно" in cabinet and "/diagnostics/soft-skills/start" in cabinet
     retake = take(mail_client, "soft-skills", best_answer)
     db.session.refresh(track)
     assert track.status == "completed" and track.retake_attempt_id == retake.id
@@ -253,6 +286,8 @@ def test_the_whole_cycle_with_the_invitation_by_email(mail_client, smtp):
     }
     page = mail_client.get(f"/tracks/{track.id}").get_data(as_text=True)
     assert "Цикл завершён: рост после повторной диагностики" in page and "+100" in page
+    growth = page[page.index("Цикл завершён") : page.index("</table>")]
+    assert "<td>Коммуникация</td>" in growth and "<td>communication</td>" not in growth
     locked = finish(mail_client, next(e for e in modules(track) if not e.mandatory))
     assert locked.status_code == 409
 
