@@ -34,6 +34,8 @@ def update() -> None:
         "_l",
         "--no-location",
         "--sort-output",
+        "--width",
+        "100",
         "-o",
         str(TEMPLATE),
         ".",
@@ -42,7 +44,15 @@ def update() -> None:
         if not (HERE / locale / "LC_MESSAGES" / "messages.po").exists():
             _pybabel("init", "-i", str(TEMPLATE), "-d", str(HERE), "-l", locale)
     _pybabel(
-        "update", "-i", str(TEMPLATE), "-d", str(HERE), "--no-fuzzy-matching", "--ignore-obsolete"
+        "update",
+        "-i",
+        str(TEMPLATE),
+        "-d",
+        str(HERE),
+        "--no-fuzzy-matching",
+        "--ignore-obsolete",
+        "--width",
+        "100",
     )
 
 
