@@ -11,9 +11,10 @@ from wtforms import (
     StringField,
     SubmitField,
 )
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from competence.accounts.models import PLACE_LOCKED_ROLES, REQUIRED_PLACE
 from competence.accounts.passwords import MAX_LENGTH
 from competence.accounts.reference import POSITIONS, SUBJECTS
 
@@ -76,19 +77,27 @@ class ProfileFields(FlaskForm):
     )
     subjects = MultiCheckboxField(_l("Subjects taught"), choices=list(SUBJECTS.items()))
     # Membership is checked by the service (the school must belong to the municipality).
+    # Which of the two is required depends on the role, see `required_place`.
     municipality = SelectField(
         _l("Municipality"),
         coerce=optional_int,
-        validators=[DataRequired(REQUIRED)],
         validate_choice=False,
         render_kw={"data-municipality-for": "school"},
     )
-    school = SelectField(
-        _l("School"),
-        coerce=optional_int,
-        validators=[DataRequired(REQUIRED)],
-        validate_choice=False,
-    )
+    school = SelectField(_l("School"), coerce=optional_int, validate_choice=False)
+
+    # "school", "municipality" or None: what the user must state (registration: a teacher).
+    required_place: str | None = "school"
+
+    def validate_municipality(self, field) -> None:
+        """Require the municipality where the role needs one."""
+        if self.required_place == "municipality" and field.data is None:
+            raise ValidationError(REQUIRED)
+
+    def validate_school(self, field) -> None:
+        """Require the school where the role needs one."""
+        if self.required_place == "school" and field.data is None:
+            raise ValidationError(REQUIRED)
 
     def set_region_choices(self, municipalities) -> None:
         """Offer the municipalities and their schools (grouped) as choices."""
@@ -116,6 +125,14 @@ class ProfileForm(ProfileFields):
 
     email = _email_field()
     submit = SubmitField(_l("Save"))
+
+    # Directors and coordinators see their school or municipality but do not change it.
+    place_locked = False
+
+    def configure_for(self, user) -> None:
+        """Fit the place fields to the user's role."""
+        self.place_locked = user.role in PLACE_LOCKED_ROLES
+        self.required_place = None if self.place_locked else REQUIRED_PLACE.get(user.role)
 
 
 class LoginForm(FlaskForm):

@@ -185,8 +185,9 @@ def reset_password(token: str):
     except tokens.TokenError as error:
         return _token_error(error)
     form = ResetPasswordForm()
+    valid = form.validate_on_submit()
     status = _form_status(form)
-    if form.validate_on_submit():
+    if valid:
         try:
             user = services.reset_password(token, form.password.data)
         except tokens.TokenError as error:
@@ -206,8 +207,9 @@ def reset_password(token: str):
 def change_password():
     """Change the password of the signed-in user."""
     form = ChangePasswordForm()
+    valid = form.validate_on_submit()
     status = _form_status(form)
-    if form.validate_on_submit():
+    if valid:
         try:
             services.change_password(current_user, form.current_password.data, form.password.data)
         except AccountError as error:
@@ -230,8 +232,10 @@ def profile():
     if request.method == "GET":
         form.municipality.data, form.school.data = user.municipality_id, user.school_id
     form.set_region_choices(region_with_schools())
+    form.configure_for(user)
+    valid = form.validate_on_submit()
     status = _form_status(form)
-    if form.validate_on_submit():
+    if valid:
         try:
             sent = services.update_profile(user, _profile_data(form), form.email.data)
         except AccountError as error:
@@ -249,7 +253,7 @@ def profile():
                     "info",
                 )
             return redirect(url_for("accounts.profile"))
-    return render_template("accounts/profile.html", form=form), status
+    return render_template("accounts/profile.html", form=form, user=user), status
 
 
 @bp.route("/consent/accept", methods=["GET", "POST"])
