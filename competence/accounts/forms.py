@@ -1,7 +1,6 @@
 """Forms of the accounts pages."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -17,6 +16,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from competence.accounts.models import PLACE_LOCKED_ROLES, REQUIRED_PLACE
 from competence.accounts.passwords import MAX_LENGTH
 from competence.accounts.reference import POSITIONS, SUBJECTS
+from competence.forms import PortalForm
 
 REQUIRED = _l("This field is required.")
 
@@ -62,7 +62,7 @@ def _new_password_fields(label=None):
     return password, confirm
 
 
-class ProfileFields(FlaskForm):
+class ProfileFields(PortalForm):
     """Fields a user states about themselves, shared by registration and the profile."""
 
     full_name = StringField(
@@ -135,7 +135,7 @@ class ProfileForm(ProfileFields):
         self.required_place = None if self.place_locked else REQUIRED_PLACE.get(user.role)
 
 
-class LoginForm(FlaskForm):
+class LoginForm(PortalForm):
     """Sign in."""
 
     email = _email_field()
@@ -148,21 +148,21 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Sign in"))
 
 
-class EmailForm(FlaskForm):
+class EmailForm(PortalForm):
     """Ask for a letter: a password reset or a new confirmation link."""
 
     email = _email_field()
     submit = SubmitField(_l("Send the letter"))
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(PortalForm):
     """Choose a new password through a reset link."""
 
     password, password_confirm = _new_password_fields()
     submit = SubmitField(_l("Save the new password"))
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(PortalForm):
     """Change the password while signed in."""
 
     current_password = PasswordField(
@@ -174,7 +174,7 @@ class ChangePasswordForm(FlaskForm):
     submit = SubmitField(_l("Change the password"))
 
 
-class ConsentForm(FlaskForm):
+class ConsentForm(PortalForm):
     """Accept a new version of the consent."""
 
     consent = BooleanField(

@@ -136,3 +136,16 @@ def test_an_empty_name_in_the_profile_is_a_422(client, schools):
     response = post_form(client, "/profile", profile_form(own, full_name=""))
     assert response.status_code == 422
     assert "Заполните это поле" in response.get_data(as_text=True)
+
+
+def test_an_unknown_subject_is_refused_in_russian(client, schools):
+    own, _ = schools
+    user = make_user(email="user@example.org", school=own)
+    login(client, "user@example.org")
+    response = post_form(client, "/profile", profile_form(own, subjects=["bogus"]))
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "«bogus» — такого варианта нет в списке." in page
+    assert "not a valid choice" not in page
+    db.session.refresh(user)
+    assert user.subjects == ["mathematics"]
