@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app, render_template
 from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 from flask_mail import Connection, Message
 from sqlalchemy import select, update
 
@@ -177,8 +178,28 @@ def _record_failure(message: OutboxMessage, exc: Exception, report: DeliveryRepo
     log.warning("e-mail #%s to %s not delivered: %s", message.id, message.recipient, exc)
 
 
+class OutboxError(Exception):
+    """A request about a message that cannot be carried out; the message says why."""
+
+    status = 409
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
 def retry_now(message: OutboxMessage) -> None:
-    """Put a failed or waiting message back at the head of the queue."""
-    message.status = MessageStatus.PENDING
-    message.next_attempt_at = utcnow()
+    """Put a failed or waiting message back at the head of the queue; never a sent one."""
+    if not current_app.config["MAIL_DELIVERY_ENABLED"]:
+        raise OutboxError(
+            _l("No SMTP server is configured (MAIL_SERVER): the letter cannot be sent.")
+        )
+    # Conditional, so a letter sent meanwhile by the worker is not queued a second time.
+    queued = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message.id, OutboxMessage.status != MessageStatus.SENT)
+        .values(status=MessageStatus.PENDING, next_attempt_at=utcnow())
+    ).rowcount
     db.session.commit()
+    if queued != 1:
+        raise OutboxError(_l("The letter has already been sent; it is not sent again."))
