@@ -2,6 +2,7 @@
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -66,6 +67,11 @@ def init_app(app: Flask) -> None:
                 "Reload the page and send it again."
             ),
         )
+
+    @app.errorhandler(RateLimitExceeded)
+    def too_many_requests(error: RateLimitExceeded):
+        # The exception's description is the limit ("10 per 1 minute"), not a sentence.
+        return error_response(429)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

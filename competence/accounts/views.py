@@ -1,6 +1,16 @@
 """Accounts pages: register, confirm, sign in and out, passwords, profile, consent."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -15,12 +25,23 @@ from competence.accounts.forms import (
     ResetPasswordForm,
 )
 from competence.accounts.services import AccountError, EmailNotConfirmed, ProfileData
-from competence.extensions import db
+from competence.extensions import db, limiter, submitted_email
 from competence.schools.services import region_with_schools
 
 bp = Blueprint("accounts", __name__)
 
 TOKEN_STATUS = {"invalid": 400, "expired": 410, "used": 410}
+
+
+def _auth_limit() -> str:
+    """Return the configured limit of attempts (e.g. "10/minute")."""
+    return current_app.config["AUTH_RATE_LIMIT"]
+
+
+def rate_limited(view):
+    """Limit the form's submissions per client address and per e-mail address typed in."""
+    view = limiter.limit(_auth_limit, key_func=submitted_email, methods=["POST"])(view)
+    return limiter.limit(_auth_limit, methods=["POST"])(view)
 
 
 def _form_status(form) -> int:
@@ -75,6 +96,7 @@ def _token_error(error: tokens.TokenError, resend: bool = False):
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@rate_limited
 def register():
     """Create an account and send the confirmation letter."""
     if current_user.is_authenticated:
@@ -128,6 +150,7 @@ def confirm_email(token: str):
 
 
 @bp.route("/confirm/resend", methods=["GET", "POST"])
+@rate_limited
 def resend_confirmation():
     """Send a new confirmation link."""
     form = EmailForm()
@@ -138,6 +161,7 @@ def resend_confirmation():
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@rate_limited
 def login():
     """Sign in with e-mail and password."""
     if current_user.is_authenticated:
@@ -168,6 +192,7 @@ def logout():
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
+@rate_limited
 def forgot_password():
     """Ask for a password reset link; the answer never tells whether the address exists."""
     form = EmailForm()
