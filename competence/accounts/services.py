@@ -23,7 +23,7 @@ from competence.accounts.passwords import (
 )
 from competence.database import utcnow
 from competence.extensions import db
-from competence.outbox.services import external_url, queue_email
+from competence.outbox.services import external_url, queue_email, render_email
 from competence.schools.models import Municipality, School
 
 
@@ -200,6 +200,14 @@ def request_password_reset(email: str) -> None:
     """Send a reset link if an active account has this address; say nothing either way."""
     user = find_by_email(email)
     if user is None or not user.active:
+        # Write the same letter for nobody, so the answer does not come sooner and give away
+        # that the address has no account (only the database write is left out).
+        render_email(
+            "reset_password",
+            _l("Password reset"),
+            user=User(email=normalize_email(email), full_name=""),
+            link=external_url("accounts.reset_password", token=tokens.unusable_token()),
+        )
         return
     token = tokens.issue_token(user, tokens.RESET_PASSWORD)
     queue_email(

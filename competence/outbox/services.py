@@ -45,20 +45,30 @@ def queue_email(
     **context,
 ) -> OutboxMessage:
     """Render `templates/email/<template>.txt|.html` and add the message to the session."""
-    with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-        message = OutboxMessage(
-            kind=kind,
-            recipient=recipient,
-            subject=str(subject),
-            body_text=render_template(f"email/{template}.txt", **context),
-            body_html=render_template(f"email/{template}.html", subject=subject, **context),
-        )
+    body_text, body_html = render_email(template, subject, locale, **context)
+    message = OutboxMessage(
+        kind=kind,
+        recipient=recipient,
+        subject=str(subject),
+        body_text=body_text,
+        body_html=body_html,
+    )
     for filename, content_type, data in attachments:
         message.attachments.append(
             OutboxAttachment(filename=filename, content_type=content_type, data=data)
         )
     db.session.add(message)
     return message
+
+
+def render_email(template: str, subject: str, locale: str | None = None, **context):
+    """Return the text and HTML bodies of a letter in `locale` (default: the portal's)."""
+    with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        subject = str(subject)
+        return (
+            render_template(f"email/{template}.txt", **context),
+            render_template(f"email/{template}.html", subject=subject, **context),
+        )
 
 
 @dataclass
