@@ -25,6 +25,7 @@ from competence.accounts.forms import (
     ResetPasswordForm,
 )
 from competence.accounts.services import AccountError, EmailNotConfirmed, ProfileData
+from competence.errors import keeps_input_on_csrf_failure
 from competence.extensions import db, limiter, submitted_email
 from competence.schools.services import region_with_schools
 
@@ -96,6 +97,7 @@ def _token_error(error: tokens.TokenError, resend: bool = False):
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@keeps_input_on_csrf_failure
 @rate_limited
 def register():
     """Create an account and send the confirmation letter."""
@@ -150,6 +152,7 @@ def confirm_email(token: str):
 
 
 @bp.route("/confirm/resend", methods=["GET", "POST"])
+@keeps_input_on_csrf_failure
 @rate_limited
 def resend_confirmation():
     """Send a new confirmation link."""
@@ -161,6 +164,7 @@ def resend_confirmation():
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@keeps_input_on_csrf_failure
 @rate_limited
 def login():
     """Sign in with e-mail and password."""
@@ -192,6 +196,7 @@ def logout():
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
+@keeps_input_on_csrf_failure
 @rate_limited
 def forgot_password():
     """Ask for a password reset link; the answer never tells whether the address exists."""
@@ -203,6 +208,7 @@ def forgot_password():
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@keeps_input_on_csrf_failure
 def reset_password(token: str):
     """Choose a new password through the link from the letter."""
     try:
@@ -228,6 +234,7 @@ def reset_password(token: str):
 
 
 @bp.route("/password/change", methods=["GET", "POST"])
+@keeps_input_on_csrf_failure
 @login_required
 def change_password():
     """Change the password of the signed-in user."""
@@ -249,6 +256,7 @@ def change_password():
 
 
 @bp.route("/profile", methods=["GET", "POST"])
+@keeps_input_on_csrf_failure
 @login_required
 def profile():
     """Edit one's own profile."""
