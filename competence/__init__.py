@@ -5,7 +5,7 @@ import os
 from flask import Flask
 
 from competence import config as settings
-from competence.extensions import babel, csrf, db, login_manager, mail, migrate
+from competence.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 
 MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations")
 
@@ -24,12 +24,18 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
         if "MAIL_DELIVERY_ENABLED" not in test_config:
             app.config["MAIL_DELIVERY_ENABLED"] = bool(app.config["MAIL_SERVER"])
+    if app.config["PROXY_FIX_X_FOR"] > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Only the given number of proxies is trusted, so a client cannot forge its address.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"])
 
     db.init_app(app)
     _init_database(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR)
     mail.init_app(app)
     csrf.init_app(app)
+    limiter.init_app(app)
     _init_login(app)
     _init_i18n(app)
 

@@ -46,6 +46,7 @@ def from_environment(instance_path: str) -> dict:
         database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
 
     mail_server = os.environ.get("MAIL_SERVER", "")
+    redis_url = os.environ.get("REDIS_URL", "")
     return {
         "SECRET_KEY": load_secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url,
@@ -67,7 +68,19 @@ def from_environment(instance_path: str) -> dict:
         "MAIL_DELIVERY_ENABLED": bool(mail_server),
         # Flask-Mail would otherwise swallow messages in testing; the outbox decides instead.
         "MAIL_SUPPRESS_SEND": False,
-        "REDIS_URL": os.environ.get("REDIS_URL", ""),
+        "REDIS_URL": redis_url,
+        # Trusted reverse proxies in front of the portal: how many X-Forwarded-For entries
+        # to believe (0: none, the connection's address is the client's).
+        "PROXY_FIX_X_FOR": _int("PROXY_FIX_X_FOR", 0),
+        # Brute-force protection of sign-in, registration and the letters sent on request.
+        "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
+        # Counters in the process's memory unless Redis is there to share them between workers.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI")
+        or redis_url
+        or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        # Attempts per client address and, separately, per e-mail address typed in.
+        "AUTH_RATE_LIMIT": os.environ.get("AUTH_RATE_LIMIT", "10/minute"),
         # "inline" runs background jobs in a thread of the web process; "rq" hands them to workers.
         "JOBS_BACKEND": os.environ.get(
             "JOBS_BACKEND", "rq" if os.environ.get("REDIS_URL") else "inline"

@@ -1,7 +1,10 @@
 """Error pages and JSON errors, in the user's language."""
 
-from flask import Flask, jsonify, render_template, request
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app, flash, jsonify, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -45,13 +48,53 @@ def wants_json() -> bool:
     )
 
 
-def error_response(code: int, message: str | None = None):
-    """Render an error as a page or as JSON with the right status."""
+def error_response(code: int, message: str | None = None, back: str | None = None):
+    """Render an error as a page or as JSON with the right status; `back` links to a page."""
     title = TITLES.get(code, TITLES[500])
     message = str(message or MESSAGES.get(code, MESSAGES[500]))
     if wants_json():
         return jsonify(error=message, status=code), code
-    return render_template("errors/error.html", code=code, title=title, message=message), code
+    page = render_template("errors/error.html", code=code, title=title, message=message, back=back)
+    return page, code
+
+
+def keeps_input_on_csrf_failure(view):
+    """Mark a form view that, after a CSRF failure, shows its form again with what was typed.
+
+    Only for views that change nothing unless their form validates (its CSRF field fails).
+    """
+    view.keeps_input_on_csrf_failure = True
+    return view
+
+
+def _same_site_referrer() -> str | None:
+    """Return the page the request came from if it is a page of this portal."""
+    referrer = request.referrer
+    if not referrer:
+        return None
+    parts = urlsplit(referrer)
+    return referrer if parts.netloc == request.host and parts.scheme in ("http", "https") else None
+
+
+def _csrf_failure():
+    """Show the form again with the typed values (passwords aside), or link back to it."""
+    message = _l("The form is out of date: send it once more.")
+    view = current_app.view_functions.get(request.endpoint or "")
+    if request.method == "POST" and getattr(view, "keeps_input_on_csrf_failure", False):
+        # The view's own form fails its CSRF check, so it only renders, with a fresh token.
+        flash(message, "warning")
+        response = make_response(view(**(request.view_args or {})))
+        if response.status_code < 300 or response.status_code == 422:
+            response.status_code = 400
+        return response
+    return error_response(
+        400,
+        _l(
+            "The form is out of date or was not sent from the portal's page. "
+            "Reload the page and send it again."
+        ),
+        back=_same_site_referrer(),
+    )
 
 
 def init_app(app: Flask) -> None:
@@ -59,13 +102,12 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
-        return error_response(
-            400,
-            _l(
-                "The form is out of date or was not sent from the portal's page. "
-                "Reload the page and send it again."
-            ),
-        )
+        return _csrf_failure()
+
+    @app.errorhandler(RateLimitExceeded)
+    def too_many_requests(error: RateLimitExceeded):
+        # The exception's description is the limit ("10 per 1 minute"), not a sentence.
+        return error_response(429)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -1,6 +1,9 @@
 """Flask extensions, created unbound and bound to the app in the factory."""
 
+from flask import request
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_mail import Mail
 from flask_migrate import Migrate
@@ -31,3 +34,12 @@ login_manager = LoginManager()
 mail = Mail()
 csrf = CSRFProtect()
 babel = Babel()
+
+
+def submitted_email() -> str:
+    """Return the e-mail address typed into the submitted form, as a rate-limit key."""
+    return "email:" + (request.form.get("email") or "").strip().lower()
+
+
+# Limits are declared on the views; storage (memory or Redis) comes from RATELIMIT_STORAGE_URI.
+limiter = Limiter(key_func=get_remote_address)

@@ -29,6 +29,9 @@ BASE_CONFIG = {
     "MAIL_SERVER": "",
     "MAIL_DEFAULT_SENDER": "ХКИРО <noreply@khkiro.test>",
     "JOBS_BACKEND": "inline",
+    # Tests sign in many times a minute; tests/accounts/test_rate_limits.py turns it on.
+    "RATELIMIT_ENABLED": False,
+    "RATELIMIT_STORAGE_URI": "memory://",
 }
 
 

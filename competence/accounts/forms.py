@@ -1,7 +1,6 @@
 """Forms of the accounts pages."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -11,11 +10,13 @@ from wtforms import (
     StringField,
     SubmitField,
 )
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from competence.accounts.models import PLACE_LOCKED_ROLES, REQUIRED_PLACE
 from competence.accounts.passwords import MAX_LENGTH
 from competence.accounts.reference import POSITIONS, SUBJECTS
+from competence.forms import PortalForm
 
 REQUIRED = _l("This field is required.")
 
@@ -61,7 +62,7 @@ def _new_password_fields(label=None):
     return password, confirm
 
 
-class ProfileFields(FlaskForm):
+class ProfileFields(PortalForm):
     """Fields a user states about themselves, shared by registration and the profile."""
 
     full_name = StringField(
@@ -76,19 +77,27 @@ class ProfileFields(FlaskForm):
     )
     subjects = MultiCheckboxField(_l("Subjects taught"), choices=list(SUBJECTS.items()))
     # Membership is checked by the service (the school must belong to the municipality).
+    # Which of the two is required depends on the role, see `required_place`.
     municipality = SelectField(
         _l("Municipality"),
         coerce=optional_int,
-        validators=[DataRequired(REQUIRED)],
         validate_choice=False,
         render_kw={"data-municipality-for": "school"},
     )
-    school = SelectField(
-        _l("School"),
-        coerce=optional_int,
-        validators=[DataRequired(REQUIRED)],
-        validate_choice=False,
-    )
+    school = SelectField(_l("School"), coerce=optional_int, validate_choice=False)
+
+    # "school", "municipality" or None: what the user must state (registration: a teacher).
+    required_place: str | None = "school"
+
+    def validate_municipality(self, field) -> None:
+        """Require the municipality where the role needs one."""
+        if self.required_place == "municipality" and field.data is None:
+            raise ValidationError(REQUIRED)
+
+    def validate_school(self, field) -> None:
+        """Require the school where the role needs one."""
+        if self.required_place == "school" and field.data is None:
+            raise ValidationError(REQUIRED)
 
     def set_region_choices(self, municipalities) -> None:
         """Offer the municipalities and their schools (grouped) as choices."""
@@ -117,8 +126,16 @@ class ProfileForm(ProfileFields):
     email = _email_field()
     submit = SubmitField(_l("Save"))
 
+    # Directors and coordinators see their school or municipality but do not change it.
+    place_locked = False
 
-class LoginForm(FlaskForm):
+    def configure_for(self, user) -> None:
+        """Fit the place fields to the user's role."""
+        self.place_locked = user.role in PLACE_LOCKED_ROLES
+        self.required_place = None if self.place_locked else REQUIRED_PLACE.get(user.role)
+
+
+class LoginForm(PortalForm):
     """Sign in."""
 
     email = _email_field()
@@ -131,21 +148,21 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Sign in"))
 
 
-class EmailForm(FlaskForm):
+class EmailForm(PortalForm):
     """Ask for a letter: a password reset or a new confirmation link."""
 
     email = _email_field()
     submit = SubmitField(_l("Send the letter"))
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(PortalForm):
     """Choose a new password through a reset link."""
 
     password, password_confirm = _new_password_fields()
     submit = SubmitField(_l("Save the new password"))
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(PortalForm):
     """Change the password while signed in."""
 
     current_password = PasswordField(
@@ -157,7 +174,7 @@ class ChangePasswordForm(FlaskForm):
     submit = SubmitField(_l("Change the password"))
 
 
-class ConsentForm(FlaskForm):
+class ConsentForm(PortalForm):
     """Accept a new version of the consent."""
 
     consent = BooleanField(

@@ -22,6 +22,17 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
+# Roles whose access depends on the attached school or municipality: only an administrator
+# changes the attachment, never the user in the profile.
+PLACE_LOCKED_ROLES = frozenset({Role.DIRECTOR, Role.COORDINATOR})
+# What a user of each role must be attached to; other roles may leave both empty.
+REQUIRED_PLACE = {
+    Role.TEACHER: "school",
+    Role.DIRECTOR: "school",
+    Role.COORDINATOR: "municipality",
+}
+
+
 class UserSubject(db.Model):
     """A subject a user teaches (codes from `competence.accounts.reference.SUBJECTS`)."""
 

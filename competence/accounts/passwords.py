@@ -10,7 +10,11 @@ from flask_babel import lazy_gettext as _l
 
 MIN_LENGTH = 12
 MAX_LENGTH = 128
-COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
+# A list from leaks, and long ones built from patterns (`password_patterns.py`).
+COMMON_PASSWORDS_FILES = tuple(
+    Path(__file__).with_name(name)
+    for name in ("common_passwords.txt", "common_passwords_generated.txt")
+)
 
 # A hash of a random password: verifying against it when the e-mail is unknown keeps
 # the response time of a failed sign-in independent of whether the account exists.
@@ -19,8 +23,12 @@ _DUMMY_PASSWORD = "dummy password that nobody has, used only for timing"
 
 @cache
 def common_passwords() -> frozenset[str]:
-    """Return the shipped list of common passwords, lower-cased."""
-    lines = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
+    """Return the shipped lists of common passwords, lower-cased."""
+    lines = [
+        line
+        for path in COMMON_PASSWORDS_FILES
+        for line in path.read_text(encoding="utf-8").splitlines()
+    ]
     return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 

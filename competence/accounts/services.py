@@ -8,7 +8,13 @@ from sqlalchemy.exc import IntegrityError
 
 from competence import audit
 from competence.accounts import consent, tokens
-from competence.accounts.models import ConsentDocument, Role, User
+from competence.accounts.models import (
+    PLACE_LOCKED_ROLES,
+    REQUIRED_PLACE,
+    ConsentDocument,
+    Role,
+    User,
+)
 from competence.accounts.passwords import (
     hash_password,
     needs_rehash,
@@ -17,8 +23,8 @@ from competence.accounts.passwords import (
 )
 from competence.database import utcnow
 from competence.extensions import db
-from competence.outbox.services import external_url, queue_email
-from competence.schools.models import School
+from competence.outbox.services import external_url, queue_email, render_email
+from competence.schools.models import Municipality, School
 
 
 class AccountError(Exception):
@@ -56,8 +62,8 @@ class ProfileData:
 
     full_name: str
     position: str
-    municipality_id: int
-    school_id: int
+    municipality_id: int | None
+    school_id: int | None
     subjects: tuple[str, ...] = field(default_factory=tuple)
 
 
@@ -71,12 +77,26 @@ def find_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalize_email(email)))
 
 
-def _check_school(profile: ProfileData) -> School:
-    """Return the chosen school, refusing one outside the chosen municipality."""
-    school = db.session.get(School, profile.school_id)
-    if school is None or school.municipality_id != profile.municipality_id:
-        raise AccountError(_l("Choose a school of the selected municipality."), field="school")
-    return school
+def _check_place(profile: ProfileData, role: str) -> tuple[Municipality | None, School | None]:
+    """Return the chosen municipality and school, refusing a mismatch or a missing one."""
+    required = REQUIRED_PLACE.get(role)
+    school = db.session.get(School, profile.school_id) if profile.school_id else None
+    if profile.school_id and school is None:
+        raise AccountError(_l("Choose a school from the list."), field="school")
+    if school is None and required == "school":
+        raise AccountError(_l("Choose your school."), field="school")
+    if school is not None:
+        if profile.municipality_id and school.municipality_id != profile.municipality_id:
+            raise AccountError(_l("Choose a school of the selected municipality."), field="school")
+        return school.municipality, school
+    municipality = (
+        db.session.get(Municipality, profile.municipality_id) if profile.municipality_id else None
+    )
+    if profile.municipality_id and municipality is None:
+        raise AccountError(_l("Choose a municipality from the list."), field="municipality")
+    if municipality is None and required == "municipality":
+        raise AccountError(_l("Choose your municipality."), field="municipality")
+    return municipality, None
 
 
 def register(
@@ -97,7 +117,7 @@ def register(
     problems = password_problems(password, email)
     if problems:
         raise AccountError(problems[0], field="password")
-    school = _check_school(profile)
+    _, school = _check_place(profile, Role.TEACHER)
     user = User(
         email=email,
         password_hash=hash_password(password),
@@ -180,6 +200,14 @@ def request_password_reset(email: str) -> None:
     """Send a reset link if an active account has this address; say nothing either way."""
     user = find_by_email(email)
     if user is None or not user.active:
+        # Write the same letter for nobody, so the answer does not come sooner and give away
+        # that the address has no account (only the database write is left out).
+        render_email(
+            "reset_password",
+            _l("Password reset"),
+            user=User(email=normalize_email(email), full_name=""),
+            link=external_url("accounts.reset_password", token=tokens.unusable_token()),
+        )
         return
     token = tokens.issue_token(user, tokens.RESET_PASSWORD)
     queue_email(
@@ -236,12 +264,28 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
 
 
 def update_profile(user: User, profile: ProfileData, email: str) -> bool:
-    """Save the profile; a new e-mail waits for confirmation. Return whether one was sent."""
-    school = _check_school(profile)
+    """Save the profile; a new e-mail waits for confirmation. Return whether one was sent.
+
+    Directors and coordinators keep their school and municipality whatever the form says:
+    those decide whose data they see, so only an administrator changes them.
+    """
+    if user.role not in PLACE_LOCKED_ROLES:
+        municipality, school = _check_place(profile, user.role)
+        place = {
+            "municipality_id": municipality.id if municipality else None,
+            "school_id": school.id if school else None,
+        }
+        moved = {
+            key: [getattr(user, key), value]
+            for key, value in place.items()
+            if getattr(user, key) != value
+        }
+        if moved:
+            # A teacher's school decides which director sees the teacher's results.
+            audit.record("place_changed", user, "user", user.id, **moved)
+            user.municipality_id, user.school_id = place["municipality_id"], place["school_id"]
     user.full_name = profile.full_name.strip()
     user.position = profile.position
-    user.municipality_id = school.municipality_id
-    user.school_id = school.id
     user.subjects = profile.subjects
     new_email = normalize_email(email)
     confirmation_sent = False

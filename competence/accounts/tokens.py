@@ -59,6 +59,11 @@ def issue_token(user: User, purpose: str, email: str | None = None) -> str:
     return _serializer(purpose).dumps(token.id)
 
 
+def unusable_token(purpose: str = RESET_PASSWORD) -> str:
+    """Return a signed token of the usual length that no row stands behind."""
+    return _serializer(purpose).dumps(0)
+
+
 def check_token(signed: str, purpose: str) -> AccountToken:
     """Return the token row behind `signed` if it may still be used, else raise TokenError."""
     try:

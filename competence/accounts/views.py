@@ -1,6 +1,16 @@
 """Accounts pages: register, confirm, sign in and out, passwords, profile, consent."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -15,12 +25,24 @@ from competence.accounts.forms import (
     ResetPasswordForm,
 )
 from competence.accounts.services import AccountError, EmailNotConfirmed, ProfileData
-from competence.extensions import db
+from competence.errors import keeps_input_on_csrf_failure
+from competence.extensions import db, limiter, submitted_email
 from competence.schools.services import region_with_schools
 
 bp = Blueprint("accounts", __name__)
 
 TOKEN_STATUS = {"invalid": 400, "expired": 410, "used": 410}
+
+
+def _auth_limit() -> str:
+    """Return the configured limit of attempts (e.g. "10/minute")."""
+    return current_app.config["AUTH_RATE_LIMIT"]
+
+
+def rate_limited(view):
+    """Limit the form's submissions per client address and per e-mail address typed in."""
+    view = limiter.limit(_auth_limit, key_func=submitted_email, methods=["POST"])(view)
+    return limiter.limit(_auth_limit, methods=["POST"])(view)
 
 
 def _form_status(form) -> int:
@@ -75,6 +97,8 @@ def _token_error(error: tokens.TokenError, resend: bool = False):
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@keeps_input_on_csrf_failure
+@rate_limited
 def register():
     """Create an account and send the confirmation letter."""
     if current_user.is_authenticated:
@@ -128,6 +152,8 @@ def confirm_email(token: str):
 
 
 @bp.route("/confirm/resend", methods=["GET", "POST"])
+@keeps_input_on_csrf_failure
+@rate_limited
 def resend_confirmation():
     """Send a new confirmation link."""
     form = EmailForm()
@@ -138,6 +164,8 @@ def resend_confirmation():
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@keeps_input_on_csrf_failure
+@rate_limited
 def login():
     """Sign in with e-mail and password."""
     if current_user.is_authenticated:
@@ -168,6 +196,8 @@ def logout():
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
+@keeps_input_on_csrf_failure
+@rate_limited
 def forgot_password():
     """Ask for a password reset link; the answer never tells whether the address exists."""
     form = EmailForm()
@@ -178,6 +208,7 @@ def forgot_password():
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@keeps_input_on_csrf_failure
 def reset_password(token: str):
     """Choose a new password through the link from the letter."""
     try:
@@ -185,8 +216,9 @@ def reset_password(token: str):
     except tokens.TokenError as error:
         return _token_error(error)
     form = ResetPasswordForm()
+    valid = form.validate_on_submit()
     status = _form_status(form)
-    if form.validate_on_submit():
+    if valid:
         try:
             user = services.reset_password(token, form.password.data)
         except tokens.TokenError as error:
@@ -202,12 +234,14 @@ def reset_password(token: str):
 
 
 @bp.route("/password/change", methods=["GET", "POST"])
+@keeps_input_on_csrf_failure
 @login_required
 def change_password():
     """Change the password of the signed-in user."""
     form = ChangePasswordForm()
+    valid = form.validate_on_submit()
     status = _form_status(form)
-    if form.validate_on_submit():
+    if valid:
         try:
             services.change_password(current_user, form.current_password.data, form.password.data)
         except AccountError as error:
@@ -222,6 +256,7 @@ def change_password():
 
 
 @bp.route("/profile", methods=["GET", "POST"])
+@keeps_input_on_csrf_failure
 @login_required
 def profile():
     """Edit one's own profile."""
@@ -230,8 +265,10 @@ def profile():
     if request.method == "GET":
         form.municipality.data, form.school.data = user.municipality_id, user.school_id
     form.set_region_choices(region_with_schools())
+    form.configure_for(user)
+    valid = form.validate_on_submit()
     status = _form_status(form)
-    if form.validate_on_submit():
+    if valid:
         try:
             sent = services.update_profile(user, _profile_data(form), form.email.data)
         except AccountError as error:
@@ -249,7 +286,7 @@ def profile():
                     "info",
                 )
             return redirect(url_for("accounts.profile"))
-    return render_template("accounts/profile.html", form=form), status
+    return render_template("accounts/profile.html", form=form, user=user), status
 
 
 @bp.route("/consent/accept", methods=["GET", "POST"])

@@ -1,16 +1,16 @@
 """Forms of the administration pages."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, SelectField, StringField, SubmitField
 from wtforms.validators import Optional
 
 from competence.accounts.forms import optional_int
 from competence.accounts.reference import ROLE_LABELS
+from competence.forms import PortalForm
 
 
-class UserAdminForm(FlaskForm):
+class UserAdminForm(PortalForm):
     """Change a user's role, attachment and state."""
 
     role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()))
@@ -44,14 +44,14 @@ class UserAdminForm(FlaskForm):
         )
 
 
-class RegistryImportForm(FlaskForm):
+class RegistryImportForm(PortalForm):
     """Upload the register of municipalities and schools."""
 
     file = FileField(_l("CSV or XLSX file"), validators=[FileRequired(_l("Choose a file."))])
     submit = SubmitField(_l("Import"))
 
 
-class UserSearchForm(FlaskForm):
+class UserSearchForm(PortalForm):
     """Filter the list of users (sent by GET, so no CSRF)."""
 
     class Meta:

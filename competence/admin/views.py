@@ -1,6 +1,7 @@
 """Administration pages."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -10,9 +11,10 @@ from competence.accounts.models import Role, User
 from competence.admin import services
 from competence.admin.forms import RegistryImportForm, UserAdminForm, UserSearchForm
 from competence.audit import AuditEvent
+from competence.errors import error_response
 from competence.extensions import db
 from competence.outbox.models import MessageStatus, OutboxMessage
-from competence.outbox.services import retry_now
+from competence.outbox.services import OutboxError, retry_now
 from competence.schools.models import Municipality, School
 from competence.schools.registry import RegistryFileError, import_registry
 from competence.schools.services import region_with_schools
@@ -143,14 +145,18 @@ def outbox():
 def outbox_message(message_id: int):
     """Show one e-mail as it was written, links included."""
     message = db.get_or_404(OutboxMessage, message_id)
-    return render_template("admin/outbox_message.html", message=message)
+    sizes = {a.id: format_decimal(round(len(a.data) / 1024, 1)) for a in message.attachments}
+    return render_template("admin/outbox_message.html", message=message, sizes=sizes)
 
 
 @bp.route("/outbox/<int:message_id>/retry", methods=["POST"])
 def outbox_retry(message_id: int):
     """Put an e-mail back at the head of the delivery queue."""
     message = db.get_or_404(OutboxMessage, message_id)
-    retry_now(message)
+    try:
+        retry_now(message)
+    except OutboxError as error:
+        return error_response(error.status, error.message)
     flash(_("The letter will be sent on the next delivery pass."), "success")
     return redirect(url_for("admin.outbox_message", message_id=message.id))
 

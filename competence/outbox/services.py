@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app, render_template
 from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 from flask_mail import Connection, Message
 from sqlalchemy import select, update
 
@@ -44,20 +45,30 @@ def queue_email(
     **context,
 ) -> OutboxMessage:
     """Render `templates/email/<template>.txt|.html` and add the message to the session."""
-    with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-        message = OutboxMessage(
-            kind=kind,
-            recipient=recipient,
-            subject=str(subject),
-            body_text=render_template(f"email/{template}.txt", **context),
-            body_html=render_template(f"email/{template}.html", subject=subject, **context),
-        )
+    body_text, body_html = render_email(template, subject, locale, **context)
+    message = OutboxMessage(
+        kind=kind,
+        recipient=recipient,
+        subject=str(subject),
+        body_text=body_text,
+        body_html=body_html,
+    )
     for filename, content_type, data in attachments:
         message.attachments.append(
             OutboxAttachment(filename=filename, content_type=content_type, data=data)
         )
     db.session.add(message)
     return message
+
+
+def render_email(template: str, subject: str, locale: str | None = None, **context):
+    """Return the text and HTML bodies of a letter in `locale` (default: the portal's)."""
+    with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        subject = str(subject)
+        return (
+            render_template(f"email/{template}.txt", **context),
+            render_template(f"email/{template}.html", subject=subject, **context),
+        )
 
 
 @dataclass
@@ -177,8 +188,28 @@ def _record_failure(message: OutboxMessage, exc: Exception, report: DeliveryRepo
     log.warning("e-mail #%s to %s not delivered: %s", message.id, message.recipient, exc)
 
 
+class OutboxError(Exception):
+    """A request about a message that cannot be carried out; the message says why."""
+
+    status = 409
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
 def retry_now(message: OutboxMessage) -> None:
-    """Put a failed or waiting message back at the head of the queue."""
-    message.status = MessageStatus.PENDING
-    message.next_attempt_at = utcnow()
+    """Put a failed or waiting message back at the head of the queue; never a sent one."""
+    if not current_app.config["MAIL_DELIVERY_ENABLED"]:
+        raise OutboxError(
+            _l("No SMTP server is configured (MAIL_SERVER): the letter cannot be sent.")
+        )
+    # Conditional, so a letter sent meanwhile by the worker is not queued a second time.
+    queued = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message.id, OutboxMessage.status != MessageStatus.SENT)
+        .values(status=MessageStatus.PENDING, next_attempt_at=utcnow())
+    ).rowcount
     db.session.commit()
+    if queued != 1:
+        raise OutboxError(_l("The letter has already been sent; it is not sent again."))

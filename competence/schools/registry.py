@@ -2,6 +2,7 @@
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -27,6 +28,12 @@ GROUP_SYNONYMS = {
 }
 OKTMO_PATTERN = re.compile(r"^\d{8}(\d{3})?$")
 SCHOOL_CODE_PATTERN = re.compile(r"^[0-9A-Za-z._-]{1,40}$")
+# Column sizes of the tables the values go to (`competence.schools.models`).
+MUNICIPALITY_NAME_MAX = 200
+SCHOOL_NAME_MAX = 300
+EXCLUDED_MAX = 300
+# Far above any school, well inside a database integer.
+STUDENTS_MAX = 100_000
 
 
 @dataclass(frozen=True)
@@ -91,9 +98,19 @@ def parse_registry(table: Table, known_municipalities: set[str]) -> list[SchoolR
     def error(row, column, message):
         errors.append(RegistryError(table.filename, row, column, message))
 
-    columns = {name: index for index, name in enumerate(table.header)}
+    columns: dict[str, int] = {}
     for index, name in enumerate(table.header):
         letter = table.column_letter(index)
+        if name in columns:
+            first = table.column_letter(columns[name])
+            error(
+                table.header_row,
+                f"{letter} {name}",
+                f"столбец «{name}» уже есть (столбец {first}); оставьте один",
+            )
+            continue
+        if name:
+            columns[name] = index
         if not name:
             error(table.header_row, letter, "у столбца нет названия")
         elif name not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS:
@@ -168,14 +185,24 @@ def parse_registry(table: Table, known_municipalities: set[str]) -> list[SchoolR
             error(
                 number, "group", f"«{group_text}»: укажите secondary (средняя) или basic (основная)"
             )
+        if len(" ".join(municipality.split())) > MUNICIPALITY_NAME_MAX:
+            error(number, "municipality", f"название длиннее {MUNICIPALITY_NAME_MAX} знаков")
         students = None
         if values.get("students", ""):
-            if not values.get("students", "").isdigit():
+            if not values["students"].isdigit():
                 error(number, "students", f"«{values['students']}» не является целым числом")
+            elif int(values["students"]) > STUDENTS_MAX:
+                error(
+                    number,
+                    "students",
+                    f"{values['students']}: больше {STUDENTS_MAX} учащихся быть не может",
+                )
             else:
-                students = int(values.get("students", ""))
-        if len(values.get("school_name", "")) > 300:
-            error(number, "school_name", "название длиннее 300 знаков")
+                students = int(values["students"])
+        if len(" ".join(values.get("school_name", "").split())) > SCHOOL_NAME_MAX:
+            error(number, "school_name", f"название длиннее {SCHOOL_NAME_MAX} знаков")
+        if len(values.get("excluded", "")) > EXCLUDED_MAX:
+            error(number, "excluded", f"текст длиннее {EXCLUDED_MAX} знаков")
         result.append(
             SchoolRow(
                 row=number,
@@ -198,7 +225,10 @@ def import_registry(filename: str, data: bytes, actor=None) -> ImportSummary:
     try:
         table = read_table(filename, data)
     except TableFormatError as exc:
-        raise RegistryFileError([RegistryError(filename, None, None, str(exc))]) from None
+        name = Path(filename).name or "file"
+        # The reader's message starts with the file name, which RegistryError adds itself.
+        message = str(exc).removeprefix(f"{name}: ")
+        raise RegistryFileError([RegistryError(name, None, None, message)]) from None
     municipalities = {_normal(m.name): m for m in db.session.scalars(select(Municipality))}
     by_code = {m.code: m for m in municipalities.values() if m.code}
     rows = parse_registry(table, set(municipalities))

@@ -112,3 +112,43 @@ def test_a_weak_new_password_keeps_the_link_usable(mail_client, smtp):
     assert weak.status_code == 422
     assert "слишком распространён" in weak.get_data(as_text=True)
     assert choose_password(mail_client, link).status_code == 302
+
+
+def test_reset_form_field_errors_are_a_422(mail_client, smtp):
+    make_user()
+    ask_for_reset(mail_client, "teacher@example.org")
+    deliver_due()
+    link = link_in(smtp.wait_for(1)[0])
+    mismatch = post_form(
+        mail_client, link, {"password": NEW_PASSWORD, "password_confirm": NEW_PASSWORD + "!"}
+    )
+    assert mismatch.status_code == 422
+    assert "Пароли не совпадают" in mismatch.get_data(as_text=True)
+    empty = post_form(mail_client, link, {"password": "", "password_confirm": ""})
+    assert empty.status_code == 422
+    assert "Заполните это поле" in empty.get_data(as_text=True)
+    # Nothing changed and the link still works.
+    assert login(mail_client).status_code == 302
+    post_form(mail_client, "/logout", {}, page="/cabinet/")
+    assert choose_password(mail_client, link).status_code == 302
+
+
+def test_an_unknown_address_costs_the_same_letter_rendering(client):
+    from flask import template_rendered
+
+    make_user()
+    rendered = []
+
+    def record(sender, template, context, **extra):
+        rendered.append(template.name)
+
+    template_rendered.connect(record)
+    try:
+        for address in ("teacher@example.org", "stranger@example.org"):
+            rendered.clear()
+            assert ask_for_reset(client, address).status_code == 200
+            assert "email/reset_password.txt" in rendered
+            assert "email/reset_password.html" in rendered
+    finally:
+        template_rendered.disconnect(record)
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 1

@@ -117,3 +117,37 @@ def test_change_password_refuses_a_wrong_current_password(client):
     assert "Текущий пароль указан неверно" in response.get_data(as_text=True)
     post_form(client, "/logout", {}, page="/cabinet/")
     assert login(client, password=PASSWORD).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            {
+                "current_password": PASSWORD,
+                "password": "a brand new pass phrase",
+                "password_confirm": "another new pass phrase",
+            },
+            "Пароли не совпадают",
+        ),
+        ({"current_password": "", "password": "", "password_confirm": ""}, "Заполните это поле"),
+        (
+            {
+                "current_password": PASSWORD,
+                "password": "qwertyuiop12",
+                "password_confirm": "qwertyuiop12",
+            },
+            "слишком распространён",
+        ),
+    ],
+)
+def test_change_password_field_errors_are_a_422(client, data, message):
+    user = make_user()
+    login(client)
+    response = post_form(client, "/password/change", data)
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    db.session.refresh(user)
+    assert user.session_version == 1
+    post_form(client, "/logout", {}, page="/cabinet/")
+    assert login(client, password=PASSWORD).status_code == 302

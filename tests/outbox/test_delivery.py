@@ -1,6 +1,8 @@
 """The outbox: messages delivered over SMTP, retried on failure, readable without a server."""
 
+import threading
 from datetime import timedelta
+from types import SimpleNamespace
 
 from sqlalchemy import select
 
@@ -82,18 +84,97 @@ def test_without_smtp_letters_wait_and_admins_read_them(client):
     assert 'href="http://localhost/x"' in page
 
 
-def test_admin_puts_a_failed_letter_back_in_the_queue(client):
+def test_admin_puts_a_failed_letter_back_in_the_queue(mail_client, smtp):
     message = write_letter()
     message.status = MessageStatus.FAILED
     message.next_attempt_at = utcnow() + timedelta(hours=4)
     db.session.commit()
     make_user(email="admin@example.org", role=Role.ADMIN)
-    login(client, "admin@example.org")
+    login(mail_client, "admin@example.org")
     url = f"/admin/outbox/{message.id}"
-    assert post_form(client, url + "/retry", {}, page=url).status_code == 302
+    assert "Отправить сейчас" in mail_client.get(url).get_data(as_text=True)
+    assert post_form(mail_client, url + "/retry", {}, page=url).status_code == 302
     db.session.refresh(message)
     assert message.status == MessageStatus.PENDING
     assert message.next_attempt_at <= utcnow()
+
+
+def test_a_sent_letter_is_not_sent_again(mail_client, smtp):
+    message = write_letter()
+    deliver_due()
+    smtp.wait_for(1)
+    make_user(email="admin@example.org", role=Role.ADMIN)
+    login(mail_client, "admin@example.org")
+    url = f"/admin/outbox/{message.id}"
+    response = post_form(mail_client, url + "/retry", {}, page=url)
+    assert response.status_code == 409
+    assert "Письмо уже отправлено" in response.get_data(as_text=True)
+    db.session.refresh(message)
+    assert message.status == MessageStatus.SENT
+    assert deliver_due().sent == 0
+    assert len(smtp.messages) == 1
+
+
+def test_without_smtp_the_letter_is_not_offered_for_sending(client):
+    message = write_letter(attachments=(("certificate.pdf", "application/pdf", b"x" * 1536),))
+    message.status = MessageStatus.FAILED
+    db.session.commit()
+    make_user(email="admin@example.org", role=Role.ADMIN)
+    login(client, "admin@example.org")
+    url = f"/admin/outbox/{message.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert "Отправить сейчас" not in page
+    assert "письмо сейчас не отправить" in page
+    assert "certificate.pdf (1,5 КБ)" in page
+    response = post_form(client, url + "/retry", {}, page=url)
+    assert response.status_code == 409
+    assert "SMTP-сервер не настроен" in response.get_data(as_text=True)
+    db.session.refresh(message)
+    assert message.status == MessageStatus.FAILED
+
+
+class StopLoop(Exception):
+    """Ends a delivery loop after its first pass."""
+
+
+def test_mail_worker_delivers_on_each_pass(mail_app, smtp, monkeypatch):
+    write_letter()
+
+    def sleep(seconds):
+        raise StopLoop
+
+    # Replace the module's `time`, not `time.sleep` itself, which the SMTP helper uses too.
+    monkeypatch.setattr("competence.outbox.cli.time", SimpleNamespace(sleep=sleep))
+    result = mail_app.test_cli_runner().invoke(args=["mail", "worker", "--interval", "1"])
+    assert isinstance(result.exception, StopLoop)
+    assert "delivering the outbox every 1 s" in result.output
+    assert "Пароль вашей учётной записи" in text_body(smtp.wait_for(1)[0])
+    assert db.session.scalar(select(OutboxMessage.status)) == MessageStatus.SENT
+
+
+def test_mail_worker_needs_smtp(runner):
+    result = runner.invoke(args=["mail", "worker"])
+    assert result.exit_code == 1
+    assert "MAIL_SERVER is not set" in result.output
+
+
+def test_the_dev_servers_housekeeping_loop_delivers_mail(mail_app, smtp, monkeypatch):
+    from competence.background import start_housekeeping
+
+    write_letter()
+    passed, forever = threading.Event(), threading.Event()
+
+    def sleep(seconds):
+        # After one pass the thread waits for good: it is a daemon and outlives the test idle.
+        passed.set()
+        forever.wait()
+
+    monkeypatch.setattr("competence.background.time", SimpleNamespace(sleep=sleep))
+    start_housekeeping(mail_app, (deliver_due,), interval=0.01)
+    assert passed.wait(10)
+    assert smtp.wait_for(1)[0]["Subject"] == "Проверка"
+    db.session.expire_all()
+    assert db.session.scalar(select(OutboxMessage.status)) == MessageStatus.SENT
 
 
 def test_mail_send_command(mail_app, smtp):

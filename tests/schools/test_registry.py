@@ -112,10 +112,61 @@ def test_every_row_error_is_reported_with_row_and_column(app):
 
 def test_files_that_are_not_tables_are_refused(app):
     assert errors_of("schools.pdf", b"%PDF-1.7") == [
-        "schools.pdf: schools.pdf: поддерживаются только файлы CSV и XLSX"
-    ] or errors_of("schools.pdf", b"%PDF-1.7")[0].endswith("поддерживаются только файлы CSV и XLSX")
-    assert errors_of("schools.xlsx", b"PK\x03\x04 broken")[0].startswith("schools.xlsx")
-    assert errors_of("schools.csv", b"   ")[0].endswith("файл пуст")
+        "schools.pdf: поддерживаются только файлы CSV и XLSX"
+    ]
+    [broken] = errors_of("uploads/schools.xlsx", b"PK\x03\x04 broken")
+    assert broken.startswith("schools.xlsx: файл XLSX не удалось открыть")
+    assert errors_of("schools.csv", b"   ") == ["schools.csv: файл пуст"]
+
+
+def test_values_too_long_or_too_large_for_the_database_are_refused(app):
+    data = HEADER + (
+        f"08701000,{'Р' * 201},27-01-01,Школа № 1,secondary,10,\n"
+        f"08612000,Нанайский район,27-11-01,Школа № 2,secondary,99999999999,{'x' * 301}\n"
+        f"08612000,Нанайский район,27-11-02,{'Ш' * 301},secondary,10,\n"
+    )
+    assert errors_of("schools.csv", data.encode()) == [
+        "schools.csv, строка 2, столбец «municipality»: название длиннее 200 знаков",
+        "schools.csv, строка 3, столбец «students»: "
+        "99999999999: больше 100000 учащихся быть не может",
+        "schools.csv, строка 3, столбец «excluded»: текст длиннее 300 знаков",
+        "schools.csv, строка 4, столбец «school_name»: название длиннее 300 знаков",
+    ]
+    assert counts() == (0, 0)
+
+
+def test_a_column_given_twice_is_refused(app):
+    data = HEADER.strip() + ",school_name\n" + VALID.splitlines()[1] + ",Другое имя\n"
+    assert errors_of("schools.csv", data.encode()) == [
+        "schools.csv, строка 1, столбец «H school_name»: "
+        "столбец «school_name» уже есть (столбец D); оставьте один"
+    ]
+    assert counts() == (0, 0)
+
+
+def test_errors_of_an_xlsx_file_name_its_rows_and_columns(app):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Реестр школ края"])  # a title row above the header
+    sheet.append([])
+    sheet.append(HEADER.strip().split(","))
+    sheet.append(["08701000", "г. Хабаровск", "27-01-01", "Школа № 1", "secondary", -5, None])
+    sheet.append([None, "г. Хабаровск", "27-01-02", None, "гимназия", 10, None])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    errors = errors_of("schools.xlsx", buffer.getvalue())
+    assert errors[0].startswith("schools.xlsx, строка 1, столбец «A реестр школ края»")
+    # Without the title row the data rows are reported by their numbers in the sheet.
+    sheet.delete_rows(1, 2)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    assert errors_of("schools.xlsx", buffer.getvalue()) == [
+        "schools.xlsx, строка 2, столбец «students»: «-5» не является целым числом",
+        "schools.xlsx, строка 3, столбец «school_name»: значение не заполнено",
+        "schools.xlsx, строка 3, столбец «group»: «гимназия»: "
+        "укажите secondary (средняя) или basic (основная)",
+    ]
+    assert counts() == (0, 0)
 
 
 def test_admin_imports_through_the_page(client):
