@@ -81,6 +81,9 @@ def from_environment(instance_path: str) -> dict:
         "RATELIMIT_HEADERS_ENABLED": True,
         # Attempts per client address and, separately, per e-mail address typed in.
         "AUTH_RATE_LIMIT": os.environ.get("AUTH_RATE_LIMIT", "10/minute"),
+        # Public certificate checks per client address: enough for people, slow for a script
+        # stepping through the numbers to collect the holders' names.
+        "VERIFY_RATE_LIMIT": os.environ.get("VERIFY_RATE_LIMIT", "30/minute"),
         # "inline" runs background jobs in a thread of the web process; "rq" hands them to workers.
         "JOBS_BACKEND": os.environ.get(
             "JOBS_BACKEND", "rq" if os.environ.get("REDIS_URL") else "inline"

@@ -1,7 +1,6 @@
 """Forms of the certificate pages."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
     HiddenField,
@@ -13,12 +12,13 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from competence.accounts.forms import optional_int
+from competence.forms import PortalForm
 
 REQUIRED = _l("This field is required.")
 TOO_LONG = _l("At most %(max)d characters.")
 
 
-class VerifyForm(FlaskForm):
+class VerifyForm(PortalForm):
     """Type a certificate number to check it (sent by GET, no CSRF)."""
 
     class Meta:
@@ -35,7 +35,7 @@ class VerifyForm(FlaskForm):
     submit = SubmitField(_l("Check"))
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(PortalForm):
     """Revoke a certificate with a reason."""
 
     reason = TextAreaField(
@@ -46,7 +46,7 @@ class RevokeForm(FlaskForm):
     submit = SubmitField(_l("Revoke"))
 
 
-class FindHolderForm(FlaskForm):
+class FindHolderForm(PortalForm):
     """Find the person to issue a certificate to (sent by GET)."""
 
     class Meta:
@@ -56,7 +56,7 @@ class FindHolderForm(FlaskForm):
     submit = SubmitField(_l("Find"))
 
 
-class IssueForm(FlaskForm):
+class IssueForm(PortalForm):
     """Issue one certificate by hand; a track not completed needs a reason."""
 
     reason = TextAreaField(
@@ -67,7 +67,7 @@ class IssueForm(FlaskForm):
     submit = SubmitField(_l("Issue"))
 
 
-class BatchForm(FlaskForm):
+class BatchForm(PortalForm):
     """Issue certificates to many holders at once."""
 
     kind = SelectField(

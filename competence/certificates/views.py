@@ -4,6 +4,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     jsonify,
     redirect,
@@ -30,7 +31,7 @@ from competence.certificates.forms import (
 )
 from competence.certificates.models import Certificate, CertificateBatch
 from competence.diagnostics.models import Attempt, AttemptStatus
-from competence.extensions import db
+from competence.extensions import db, limiter
 from competence.forms import ConfirmForm
 from competence.instruments.library import latest_published_versions
 from competence.schools.models import School
@@ -41,7 +42,17 @@ bp = Blueprint("certificates", __name__)
 admins_only = role_required(Role.ADMIN)
 
 
+def _verify_limit() -> str:
+    """Return the configured limit of public certificate checks per client address."""
+    return current_app.config["VERIFY_RATE_LIMIT"]
+
+
+# Both verification pages count against one budget per address.
+verify_limited = limiter.shared_limit(_verify_limit, scope="certificate-verification")
+
+
 @bp.route("/verify", methods=["GET"])
+@verify_limited
 def verify_form():
     """Ask for a number to verify."""
     if "number" not in request.args:
@@ -53,6 +64,7 @@ def verify_form():
 
 
 @bp.route("/verify/<number>")
+@verify_limited
 def verify(number: str):
     """Say whether a certificate is valid, revoked (with the date) or unknown; no login needed."""
     form = VerifyForm(number=number)

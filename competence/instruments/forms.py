@@ -1,9 +1,7 @@
 """Forms of the methodist's editor: instrument settings, items, frameworks, import."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from flask_wtf.i18n import translations
 from wtforms import (
     BooleanField,
     FieldList,
@@ -28,6 +26,7 @@ from wtforms.validators import (
 
 from competence.accounts.forms import MultiCheckboxField
 from competence.accounts.reference import POSITIONS, SUBJECTS
+from competence.forms import PortalForm, portal_translations
 
 REQUIRED = _l("This field is required.")
 IDENTIFIER = Regexp(
@@ -54,8 +53,8 @@ class RowForm(Form):
 
     class Meta:
         def get_translations(self, form):
-            """Use the WTForms catalogue of the request's locale, as FlaskForm does."""
-            return translations
+            """Use the portal's catalogue, then WTForms' own, like every portal form."""
+            return portal_translations
 
 
 class CommaFloatField(FloatField):
@@ -68,7 +67,7 @@ class CommaFloatField(FloatField):
         super().process_formdata(valuelist)
 
 
-class NewDocumentForm(FlaskForm):
+class NewDocumentForm(PortalForm):
     """Create an instrument or a framework."""
 
     key = StringField(
@@ -88,7 +87,7 @@ class ThresholdForm(RowForm):
     value = CommaFloatField(validators=[Optional(), NumberRange(0, 100, NUMBER)])
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(PortalForm):
     """The instrument as a whole: title, audience, rules, levels, thresholds, competences."""
 
     title = StringField(_l("Title"), validators=[DataRequired(REQUIRED), Length(max=300)])
@@ -153,7 +152,7 @@ class PairForm(RowForm):
     right = TextAreaField(render_kw={"rows": 2})
 
 
-class ItemForm(FlaskForm):
+class ItemForm(PortalForm):
     """One item of an instrument; the fields used depend on its type."""
 
     id = StringField(
@@ -202,7 +201,7 @@ class ItemForm(FlaskForm):
     add_pair = SubmitField(_l("Add a pair"))
 
 
-class AreaForm(FlaskForm):
+class AreaForm(PortalForm):
     """An area of a framework."""
 
     id = StringField(
@@ -212,7 +211,7 @@ class AreaForm(FlaskForm):
     submit = SubmitField(_l("Add the area"))
 
 
-class FrameworkForm(FlaskForm):
+class FrameworkForm(PortalForm):
     """The framework as a whole."""
 
     title = StringField(_l("Title"), validators=[DataRequired(REQUIRED), Length(max=300)])
@@ -226,7 +225,7 @@ class DescriptorForm(RowForm):
     text = TextAreaField(render_kw={"rows": 2})
 
 
-class CompetenceForm(FlaskForm):
+class CompetenceForm(PortalForm):
     """A competence of a framework with its level descriptors."""
 
     area = SelectField(_l("Area"), validators=[DataRequired(REQUIRED)])
@@ -241,7 +240,7 @@ class CompetenceForm(FlaskForm):
     submit = SubmitField(_l("Save the competence"))
 
 
-class ImportForm(FlaskForm):
+class ImportForm(PortalForm):
     """A YAML file or pasted YAML text to become a draft."""
 
     file = FileField(_l("YAML file"))

@@ -3,18 +3,18 @@
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from competence.accounts.forms import optional_int
+from competence.forms import PortalForm
 from competence.schools.imports import parse_years
 
 REQUIRED = _l("This field is required.")
 
 
-class IndicatorImportForm(FlaskForm):
+class IndicatorImportForm(PortalForm):
     """Upload an indicator file and, optionally, a file of region means."""
 
     indicators = FileField(
@@ -36,7 +36,7 @@ class IndicatorImportForm(FlaskForm):
             raise ValidationError(str(error)) from None
 
 
-class ListFilterForm(FlaskForm):
+class ListFilterForm(PortalForm):
     """Choose the window, the municipality and the group of the lists (sent by GET)."""
 
     class Meta:
@@ -47,7 +47,7 @@ class ListFilterForm(FlaskForm):
     group = SelectField(_l("Group of schools"), validate_choice=False)
 
 
-class PartnershipForm(FlaskForm):
+class PartnershipForm(PortalForm):
     """Record a network partnership agreement with one of the suggested schools."""
 
     partner = SelectField(
@@ -70,7 +70,7 @@ class PartnershipForm(FlaskForm):
             raise ValidationError(_l("The agreement cannot be dated in the future."))
 
 
-class EndPartnershipForm(FlaskForm):
+class EndPartnershipForm(PortalForm):
     """End an agreement, with an optional reason."""
 
     reason = TextAreaField(

@@ -3,12 +3,12 @@
 import math
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from competence.accounts.forms import MultiCheckboxField, optional_int
 from competence.analytics.indicators import EDUCATIONAL_INDICATORS, SOCIAL_INDICATORS
+from competence.forms import PortalForm
 from competence.instruments.forms import CommaFloatField
 from competence.schools.labels import MEASURE_STATUS_LABELS
 
@@ -31,7 +31,7 @@ def indicator_choices() -> dict:
     }
 
 
-class PlanForm(FlaskForm):
+class PlanForm(PortalForm):
     """The title and period of a plan."""
 
     title = StringField(_l("Title"), validators=[DataRequired(REQUIRED), Length(max=300)])
@@ -40,7 +40,7 @@ class PlanForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class GoalForm(FlaskForm):
+class GoalForm(PortalForm):
     """A goal: what it is, what it is measured by, where it starts and where it should get."""
 
     title = TextAreaField(
@@ -65,7 +65,7 @@ class GoalForm(FlaskForm):
         ]
 
 
-class MeasureForm(FlaskForm):
+class MeasureForm(PortalForm):
     """A measure: what is done, for which goal, who answers for it and by when."""
 
     title = TextAreaField(
@@ -87,14 +87,14 @@ class MeasureForm(FlaskForm):
         ]
 
 
-class MeasureStatusForm(FlaskForm):
+class MeasureStatusForm(PortalForm):
     """Change how far a measure has got."""
 
     status = SelectField(_l("Status"), choices=list(MEASURE_STATUS_LABELS.items()))
     submit = SubmitField(_l("Set"))
 
 
-class CommentForm(FlaskForm):
+class CommentForm(PortalForm):
     """A remark on the plan."""
 
     body = TextAreaField(
@@ -103,7 +103,7 @@ class CommentForm(FlaskForm):
     submit = SubmitField(_l("Add the comment"))
 
 
-class ApproveForm(FlaskForm):
+class ApproveForm(PortalForm):
     """Approve the plan, with an optional remark."""
 
     note = TextAreaField(
@@ -112,7 +112,7 @@ class ApproveForm(FlaskForm):
     submit = SubmitField(_l("Approve the plan"))
 
 
-class ReopenForm(FlaskForm):
+class ReopenForm(PortalForm):
     """Return the plan for changes, saying why."""
 
     reason = TextAreaField(
@@ -123,7 +123,7 @@ class ReopenForm(FlaskForm):
     submit = SubmitField(_l("Return for changes"))
 
 
-class MonitoringForm(FlaskForm):
+class MonitoringForm(PortalForm):
     """The date of a monitoring point and its note; value fields are added per goal."""
 
     held_on = DateField(_l("Date of the monitoring"), validators=[DataRequired(REQUIRED)])

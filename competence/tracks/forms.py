@@ -1,7 +1,6 @@
 """Forms of the track pages and of the catalogue editor."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import (
@@ -17,6 +16,7 @@ from wtforms.validators import (
 
 from competence.accounts.forms import MultiCheckboxField
 from competence.accounts.reference import POSITIONS, SUBJECTS
+from competence.forms import PortalForm
 
 REQUIRED = _l("This field is required.")
 WEB_ADDRESS = _l("Enter a full web address starting with http:// or https://.")
@@ -92,7 +92,7 @@ FORMAT_LABELS = {
 }
 
 
-class BuildTrackForm(FlaskForm):
+class BuildTrackForm(PortalForm):
     """Build a track from recommendations, with a preferred format."""
 
     preferred_format = SelectField(
@@ -103,7 +103,7 @@ class BuildTrackForm(FlaskForm):
     submit = SubmitField(_l("Build my development track"))
 
 
-class PostponeForm(FlaskForm):
+class PostponeForm(PortalForm):
     """Postpone a module."""
 
     until = DayField(_l("New date"), validators=[InputRequired(REQUIRED)])
@@ -113,7 +113,7 @@ class PostponeForm(FlaskForm):
     submit = SubmitField(_l("Postpone"))
 
 
-class DeclineForm(FlaskForm):
+class DeclineForm(PortalForm):
     """Decline a module."""
 
     reason = TextAreaField(
@@ -122,7 +122,7 @@ class DeclineForm(FlaskForm):
     submit = SubmitField(_l("Decline"))
 
 
-class DoneForm(FlaskForm):
+class DoneForm(PortalForm):
     """Mark a module done with evidence."""
 
     note = TextAreaField(
@@ -136,7 +136,7 @@ class DoneForm(FlaskForm):
     submit = SubmitField(_l("Mark as done"))
 
 
-class ModuleForm(FlaskForm):
+class ModuleForm(PortalForm):
     """A catalogue module as methodists edit it."""
 
     key = StringField(

@@ -305,3 +305,14 @@ def test_the_verification_form_explains_an_empty_or_long_number(client):
     long = client.get("/verify?number=" + "Х" * 41)
     assert long.status_code == 400
     assert "Номер сертификата не бывает таким длинным" in long.get_data(as_text=True)
+
+
+def test_public_checks_are_limited_per_address(app_factory):
+    app = app_factory(RATELIMIT_ENABLED=True, VERIFY_RATE_LIMIT="3/minute")
+    client = app.test_client()
+    numbers = [f"/verify/ХКИРО-2026-{n:06d}" for n in range(1, 4)]
+    assert [client.get(url).status_code for url in numbers] == [404, 404, 404]
+    refused = client.get("/verify?number=ХКИРО-2026-000004")
+    assert refused.status_code == 429 and "Слишком много" in refused.get_data(as_text=True)
+    other = client.get(numbers[0], environ_base={"REMOTE_ADDR": "10.0.0.9"})
+    assert other.status_code == 404
