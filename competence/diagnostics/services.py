@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from competence.accounts.models import User
+from competence.accounts.models import Role, User
 from competence.analytics.scoring import score_attempt
 from competence.database import utcnow
 from competence.diagnostics.answers import AnswerError, item_by_id, parse_answer, raw_from_form
@@ -42,8 +42,14 @@ attempt_submitted = signals.signal("attempt-submitted")
 # (issuing a certificate).
 attempt_recorded = signals.signal("attempt-recorded")
 
-# A save that left the browser just before the deadline may arrive a moment after it.
-DEADLINE_GRACE = timedelta(seconds=5)
+# A save that left the browser just before the deadline may arrive a moment after it: the
+# page's countdown starts when the page arrives (late by its transfer time), and the last save
+# then travels too. Three seconds cover both on a slow mobile connection.
+DEADLINE_GRACE = timedelta(seconds=3)
+# Sequence numbers are stored as 32-bit integers; a save naming one beyond is refused.
+MAX_SEQUENCE = 2**31 - 2
+# Diagnostics are taken by school staff; the institute's staff see instruments as previews.
+TAKER_ROLES = frozenset({Role.TEACHER, Role.DIRECTOR})
 # Attempts per year are counted over this sliding window.
 YEAR = timedelta(days=365)
 
@@ -53,11 +59,17 @@ class AttemptClosed(Exception):
 
 
 class StaleSequence(Exception):
-    """A save named an old sequence number: a newer save came first (409)."""
+    """A save named an old sequence number: a newer save came first (409).
 
-    def __init__(self, current: int):
+    For a form post, `values` and `errors` hold what the post carried, so the page can show it
+    again instead of losing it.
+    """
+
+    def __init__(self, current: int, values: dict | None = None, errors: dict | None = None):
         super().__init__(f"current sequence is {current}")
         self.current = current
+        self.values = values or {}
+        self.errors = errors or {}
 
 
 class UnknownItem(Exception):
@@ -93,8 +105,15 @@ class Offer:
     retake: RetakeStatus
 
 
+def takes_diagnostics(user: User) -> bool:
+    """Tell whether the user's role is one that takes diagnostics (teachers and directors)."""
+    return user.role in TAKER_ROLES
+
+
 def offered_to(instrument: spec.Instrument, user: User) -> bool:
-    """Tell whether an instrument's audience includes the user (position and subjects)."""
+    """Tell whether an instrument's audience includes the user (role, position and subjects)."""
+    if not takes_diagnostics(user):
+        return False
     audience = instrument.audience
     if user.position not in audience.positions:
         return False
@@ -179,6 +198,13 @@ def start(user: User, document: ContentDocument) -> Attempt:
     if version is None or document.retired:
         raise RetakeRefused(_l("This diagnostic is not available."))
     instrument = compiled(version).instrument
+    if not takes_diagnostics(user):
+        raise RetakeRefused(
+            _l(
+                "Diagnostics are taken by teachers and school leaders; the institute's staff "
+                "can see an instrument through its preview."
+            )
+        )
     if not offered_to(instrument, user):
         raise RetakeRefused(_l("This diagnostic is meant for other positions or subjects."))
     status = retake_status(user, instrument, attempts)
@@ -285,6 +311,14 @@ def progress(attempt: Attempt) -> Progress:
     )
 
 
+def check_sequence(sequence) -> None:
+    """Refuse a sequence number that is missing, not a whole number or out of range."""
+    if not isinstance(sequence, int) or isinstance(sequence, bool):
+        raise AnswerError(_l("The request has no sequence number."))
+    if not 0 <= sequence <= MAX_SEQUENCE:
+        raise AnswerError(_l("The request has an invalid sequence number."))
+
+
 def save_answer(attempt: Attempt, item_id, raw, sequence) -> Progress:
     """Save one answer if `sequence` is current; return the progress after it."""
     if close_if_expired(attempt) or attempt.is_submitted:
@@ -293,8 +327,7 @@ def save_answer(attempt: Attempt, item_id, raw, sequence) -> Progress:
     item = item_by_id(ready.instrument, item_id) if isinstance(item_id, str) else None
     if item is None:
         raise UnknownItem()
-    if not isinstance(sequence, int) or isinstance(sequence, bool):
-        raise AnswerError(_l("The request has no sequence number."))
+    check_sequence(sequence)
     value = parse_answer(item, ready.scales, raw)  # before claiming: a bad answer changes nothing
     new_sequence = _claim_sequence(attempt, sequence)
     _store(attempt, item.id, value)
@@ -308,8 +341,11 @@ def save_form(attempt: Attempt, form, sequence: int) -> tuple[int, dict[str, str
     """Save every answer of a plain form post; return the new sequence and per-item errors.
 
     Answers that fit are saved; an answer that does not is reported and the previously saved
-    answer of that item is kept.
+    answer of that item is kept. A post naming an old sequence is stale (StaleSequence) unless
+    it would change nothing: the autosave of the same page may have saved the same answers
+    first (the last one typed is sent as the button is clicked).
     """
+    check_sequence(sequence)
     ready = instrument_of(attempt)
     values, errors = {}, {}
     for item in ready.instrument.items:
@@ -317,7 +353,13 @@ def save_form(attempt: Attempt, form, sequence: int) -> tuple[int, dict[str, str
             values[item.id] = parse_answer(item, ready.scales, raw_from_form(item, form))
         except AnswerError as exc:
             errors[item.id] = str(exc.message)
-    new_sequence = _claim_sequence(attempt, sequence)
+    try:
+        new_sequence = _claim_sequence(attempt, sequence)
+    except StaleSequence as exc:
+        saved = answers_of(attempt)
+        if all(saved.get(item_id) == value for item_id, value in values.items()):
+            return exc.current, errors
+        raise StaleSequence(exc.current, values, errors) from None
     for item_id, value in values.items():
         _store(attempt, item_id, value)
     db.session.commit()
