@@ -150,6 +150,23 @@ class BatchResult:
         return AttemptResult(scores, competences, float(self.totals[index]))
 
 
+def shown_percent(score: float, threshold: float | None = None) -> int:
+    """Round a score (0..100) to whole per cent for display, half up.
+
+    Given its threshold, a score below it never reads as reaching it: 64.6 against 65 shows 64,
+    so "64% at the threshold of 65%: short by 1" adds up.
+    """
+    shown = math.floor(score + 0.5)
+    if threshold is not None and score < threshold - SCORE_SLACK:
+        shown = min(shown, math.ceil(threshold - SCORE_SLACK) - 1)
+    return shown
+
+
+def shown_depth(score: float, threshold: float) -> int:
+    """Return how many whole points a deficit falls short, as the shown score and threshold."""
+    return max(0, shown_percent(threshold) - shown_percent(score, threshold))
+
+
 def score_attempt(key: ScoringKey, answers: Mapping[str, Any]) -> AttemptResult:
     """Score one attempt given as item id -> answer."""
     return score_attempts(key, [answers]).attempt(0)
