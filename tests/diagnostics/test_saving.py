@@ -1,5 +1,6 @@
 """Saving answers: stale and repeated form posts, limits of numbers, sign-in, the deadline."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -207,3 +208,14 @@ def test_somebody_elses_attempt_is_not_found_anywhere(app, teacher):  # noqa: F8
     db.session.expire_all()
     stored = db.session.scalar(select(Attempt).where(Attempt.id == attempt.id))
     assert stored.sequence == 0 and stored.submit_reason == "taker"
+
+
+def test_without_scripts_the_page_asks_to_press_save(teacher):  # noqa: F811
+    attempt = open_attempt(teacher)
+    page = teacher.get(f"/diagnostics/attempts/{attempt.id}").get_data(as_text=True)
+    # The autosave sentence is hidden until the script shows it (tested in the browser).
+    promise = re.search(r'<span data-autosave-note="on"( hidden)?>([^<]*)</span>', page)
+    assert promise and promise.group(1) == " hidden"
+    assert "Ответы сохраняются сразу" in promise.group(2)
+    hint = re.search(r'<span data-autosave-note="off">([^<]*)</span>', page).group(1)
+    assert "нажмите «Сохранить ответы»" in hint
