@@ -2,9 +2,12 @@
 
 Answers of a batch of attempts are encoded into arrays per item type and scored with array
 operations; competence scores of the whole batch are one matrix product with the item weights.
+A single attempt (the submit path) is scored item by item from the same prepared tables, as
+arrays of one row cost more to build than they save; its competence stage is the batch's.
 """
 
 import math
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, partial
@@ -150,22 +153,64 @@ class BatchResult:
         return AttemptResult(scores, competences, float(self.totals[index]))
 
 
+def shown_percent(score: float, threshold: float | None = None) -> int:
+    """Round a score (0..100) to whole per cent for display, half up.
+
+    Given its threshold, a score below it never reads as reaching it: 64.6 against 65 shows 64,
+    so "64% at the threshold of 65%: short by 1" adds up.
+    """
+    shown = math.floor(score + 0.5)
+    if threshold is not None and score < threshold - SCORE_SLACK:
+        shown = min(shown, math.ceil(threshold - SCORE_SLACK) - 1)
+    return shown
+
+
+def shown_depth(score: float, threshold: float) -> int:
+    """Return how many whole points a deficit falls short, as the shown score and threshold."""
+    return max(0, shown_percent(threshold) - shown_percent(score, threshold))
+
+
+def _check_items(key: ScoringKey, attempts: list[Mapping[str, Any]]) -> None:
+    """Refuse an answer to an item the key does not have."""
+    known = key.item_ids
+    for answers in attempts:
+        if unknown := answers.keys() - known:
+            raise InvalidAnswer(str(next(iter(unknown))), "такого задания нет в инструменте")
+
+
 def score_attempt(key: ScoringKey, answers: Mapping[str, Any]) -> AttemptResult:
     """Score one attempt given as item id -> answer."""
-    return score_attempts(key, [answers]).attempt(0)
+    _check_items(key, [answers])
+    plan = key.plan
+    item_scores = [0.0] * len(key.items)
+    for columns, score_one in plan.singles:
+        for column, score in zip(columns, score_one(answers), strict=True):
+            item_scores[column] = score
+    competences = []
+    for competence, terms, weight_sum, threshold in plan.competence_terms:
+        score = sum(item_scores[i] * weight for i, weight in terms) / weight_sum * 100
+        level = bisect_right(key.cut_scores, score + SCORE_SLACK) - 1
+        deficit = score < threshold - SCORE_SLACK
+        depth = threshold - score if deficit else 0.0
+        competences.append(CompetenceResult(competence, score, key.levels[level], deficit, depth))
+    total = sum(c.score for c in competences) / len(competences)
+    return AttemptResult(tuple(map(float, item_scores)), tuple(competences), total)
 
 
 def score_attempts(key: ScoringKey, answers_list: Iterable[Mapping[str, Any]]) -> BatchResult:
     """Score many attempts of one instrument at once."""
     attempts = list(answers_list)
-    known = key.item_ids
-    for answers in attempts:
-        if unknown := answers.keys() - known:
-            raise InvalidAnswer(str(next(iter(unknown))), "такого задания нет в инструменте")
+    _check_items(key, attempts)
     plan = key.plan
     item_scores = np.zeros((len(attempts), len(key.items)))
     for columns, scorer in plan.groups:
         item_scores[:, columns] = scorer(attempts)
+    return _competence_stage(key, item_scores)
+
+
+def _competence_stage(key: ScoringKey, item_scores: np.ndarray) -> BatchResult:
+    """Turn item scores (attempts x items) into competence scores, levels and deficits."""
+    plan = key.plan
     competence_scores = item_scores @ plan.weights / plan.weight_sums * 100
     levels = np.searchsorted(plan.cut_scores, competence_scores + SCORE_SLACK, side="right") - 1
     deficits = competence_scores < plan.thresholds - SCORE_SLACK
@@ -182,6 +227,11 @@ class _Plan:
     """What scoring needs of a key as arrays, and a prepared scorer per item type."""
 
     groups: tuple[tuple[np.ndarray, Callable[[list], np.ndarray]], ...]
+    # The same per item type for one attempt: key columns and a function giving their scores.
+    singles: tuple[tuple[tuple[int, ...], Callable[[Mapping], list[float]]], ...]
+    # Per competence for one attempt: its id, (item column, weight) of linked items, the sum of
+    # the weights and the threshold.
+    competence_terms: tuple[tuple[str, tuple[tuple[int, float], ...], float, float], ...]
     weights: np.ndarray
     weight_sums: np.ndarray
     cut_scores: np.ndarray
@@ -190,15 +240,27 @@ class _Plan:
 
 def _plan(key: "ScoringKey") -> _Plan:
     """Prepare the constant arrays of a key once, so scoring one attempt stays cheap."""
-    groups = []
+    groups, singles = [], []
     for item_type, prepare in _SCORERS.items():
         columns = [i for i, item in enumerate(key.items) if item.type == item_type]
         if columns:
             items = [key.items[i] for i in columns]
-            groups.append((np.array(columns, dtype=np.intp), prepare(items)))
+            score_batch, score_one = prepare(items)
+            groups.append((np.array(columns, dtype=np.intp), score_batch))
+            singles.append((tuple(columns), score_one))
     weights = np.array(key.weights, dtype=float).reshape(len(key.items), len(key.competences))
     return _Plan(
         groups=tuple(groups),
+        singles=tuple(singles),
+        competence_terms=tuple(
+            (
+                competence,
+                tuple((i, float(w)) for i, w in enumerate(weights[:, c].tolist()) if w),
+                float(weights[:, c].sum()),
+                float(key.thresholds[c]),
+            )
+            for c, competence in enumerate(key.competences)
+        ),
         weights=weights,
         weight_sums=weights.sum(axis=0),
         cut_scores=np.array(key.cut_scores, dtype=float),
@@ -224,6 +286,9 @@ def _columns(
 ) -> list[tuple[str, Callable[[Any], Any]]]:
     """Pair each item id with the function encoding its answers."""
     return [(item.id, encode) for item, encode in zip(items, encoders, strict=True)]
+
+
+Scorers = tuple[Callable[[list], np.ndarray], Callable[[Mapping], list[float]]]
 
 
 def _cells(
@@ -254,7 +319,7 @@ def _option_indices(item: ItemKey) -> dict[str, int]:
     return {option: k for k, option in enumerate(item.options)}
 
 
-def _prepare_choice(items: Sequence[ItemKey]) -> Callable[[list], np.ndarray]:
+def _prepare_choice(items: Sequence[ItemKey]) -> Scorers:
     """Score single choice and situational items: the credit of the chosen option."""
     width = max(len(item.options) for item in items)
     # The extra last column holds 0 for unanswered items, which are encoded as index -1.
@@ -268,7 +333,15 @@ def _prepare_choice(items: Sequence[ItemKey]) -> Callable[[list], np.ndarray]:
         chosen = np.array(_cells(attempts, columns, -1), dtype=np.intp)
         return credit[rows, chosen.reshape(len(attempts), len(items))]
 
-    return score
+    credit_rows = list(zip(columns, credit.tolist(), strict=True))
+
+    def score_one(answers: Mapping) -> list[float]:
+        return [
+            0.0 if (answer := answers.get(item_id)) is None else row[encode(answer)]
+            for (item_id, encode), row in credit_rows
+        ]
+
+    return score, score_one
 
 
 def _chosen_options(item: ItemKey, index: Mapping[str, int], width: int, answer: Any) -> list:
@@ -283,7 +356,7 @@ def _chosen_options(item: ItemKey, index: Mapping[str, int], width: int, answer:
     return chosen
 
 
-def _prepare_multiple(items: Sequence[ItemKey]) -> Callable[[list], np.ndarray]:
+def _prepare_multiple(items: Sequence[ItemKey]) -> Scorers:
     """Score multiple choice items: partial credit or all-or-nothing."""
     width = max(len(item.options) for item in items)
     correct = np.zeros((len(items), width), dtype=bool)
@@ -304,7 +377,27 @@ def _prepare_multiple(items: Sequence[ItemKey]) -> Callable[[list], np.ndarray]:
         exact = (chosen == correct).all(axis=2)
         return np.where(all_or_nothing, exact.astype(float), partial_credit)
 
-    return score
+    tables = list(
+        zip(
+            columns, correct.tolist(), correct_counts.tolist(), all_or_nothing.tolist(), strict=True
+        )
+    )
+    nothing = [False] * width
+
+    def score_one(answers: Mapping) -> list[float]:
+        scores = []
+        for (item_id, encode), right, count, exact_only in tables:
+            answer = answers.get(item_id)
+            chosen = nothing if answer is None else encode(answer)
+            if exact_only:
+                scores.append(float(chosen == right))
+                continue
+            hits = sum(c and r for c, r in zip(chosen, right, strict=True))
+            misses = sum(c and not r for c, r in zip(chosen, right, strict=True))
+            scores.append(max(0.0, (hits - misses) / count))
+        return scores
+
+    return score, score_one
 
 
 def _likert_value(item: ItemKey, answer: Any) -> int:
@@ -315,7 +408,7 @@ def _likert_value(item: ItemKey, answer: Any) -> int:
     return answer
 
 
-def _prepare_likert(items: Sequence[ItemKey]) -> Callable[[list], np.ndarray]:
+def _prepare_likert(items: Sequence[ItemKey]) -> Scorers:
     """Score Likert statements: the position of the value on the scale, reversed if asked."""
     columns = _columns(items, [partial(_likert_value, item) for item in items])
     low = np.array([item.points[0] for item in items], dtype=float)
@@ -327,7 +420,20 @@ def _prepare_likert(items: Sequence[ItemKey]) -> Callable[[list], np.ndarray]:
         share = (values.reshape(len(attempts), len(items)) - low) / span
         return np.nan_to_num(np.where(reversed_, 1.0 - share, share), nan=0.0)
 
-    return score
+    tables = list(zip(columns, low.tolist(), span.tolist(), reversed_.tolist(), strict=True))
+
+    def score_one(answers: Mapping) -> list[float]:
+        scores = []
+        for (item_id, encode), bottom, width, backwards in tables:
+            answer = answers.get(item_id)
+            if answer is None:
+                scores.append(0.0)
+                continue
+            share = (float(encode(answer)) - bottom) / width
+            scores.append(1.0 - share if backwards else share)
+        return scores
+
+    return score, score_one
 
 
 def _number(item: ItemKey, answer: Any) -> float:
@@ -339,7 +445,7 @@ def _number(item: ItemKey, answer: Any) -> float:
     return answer
 
 
-def _prepare_numeric(items: Sequence[ItemKey]) -> Callable[[list], np.ndarray]:
+def _prepare_numeric(items: Sequence[ItemKey]) -> Scorers:
     """Score numeric items: 1 within the tolerance (plus decimal slack), else 0."""
     columns = _columns(items, [partial(_number, item) for item in items])
     answer = np.array([item.answer for item in items])
@@ -351,7 +457,17 @@ def _prepare_numeric(items: Sequence[ItemKey]) -> Callable[[list], np.ndarray]:
         # NaN (unanswered) compares false and scores 0.
         return (np.abs(given.reshape(len(attempts), len(items)) - answer) <= allowed).astype(float)
 
-    return score
+    tables = list(zip(columns, answer.tolist(), allowed.tolist(), strict=True))
+
+    def score_one(answers: Mapping) -> list[float]:
+        return [
+            0.0
+            if (given := answers.get(item_id)) is None
+            else float(abs(float(encode(given)) - right) <= slack)
+            for (item_id, encode), right, slack in tables
+        ]
+
+    return score, score_one
 
 
 def _positions(item: ItemKey, answer: Any) -> list:
@@ -370,7 +486,7 @@ def _matches(item: ItemKey, width: int, answer: Any) -> list[int]:
     return picks + [-1] * (width - item.size)
 
 
-def _prepare_matching(items: Sequence[ItemKey]) -> Callable[[list], np.ndarray]:
+def _prepare_matching(items: Sequence[ItemKey]) -> Scorers:
     """Score matching items: the share of left entries matched to their own right entry."""
     width = max(item.size for item in items)
     columns = _columns(items, [partial(_matches, item, width) for item in items])
@@ -382,7 +498,17 @@ def _prepare_matching(items: Sequence[ItemKey]) -> Callable[[list], np.ndarray]:
         matched = (picks.reshape(len(attempts), len(items), width) == own).sum(axis=2)
         return matched / sizes
 
-    return score
+    tables = list(zip(columns, sizes.tolist(), strict=True))
+
+    def score_one(answers: Mapping) -> list[float]:
+        scores = []
+        for (item_id, encode), size in tables:
+            answer = answers.get(item_id)
+            picks = () if answer is None else encode(answer)
+            scores.append(sum(pick == k for k, pick in enumerate(picks)) / size)
+        return scores
+
+    return score, score_one
 
 
 def _order(item: ItemKey, width: int, answer: Any) -> list[int]:
@@ -393,7 +519,7 @@ def _order(item: ItemKey, width: int, answer: Any) -> list[int]:
     return order + [0] * (width - item.size)
 
 
-def _prepare_ordering(items: Sequence[ItemKey]) -> Callable[[list], np.ndarray]:
+def _prepare_ordering(items: Sequence[ItemKey]) -> Scorers:
     """Score ordering items: the share of element pairs in the right relative order."""
     width = max(item.size for item in items)
     columns = _columns(items, [partial(_order, item, width) for item in items])
@@ -413,7 +539,21 @@ def _prepare_ordering(items: Sequence[ItemKey]) -> Callable[[list], np.ndarray]:
         share = (concordant & pairs).sum(axis=(2, 3)) / pair_counts
         return np.where(placed[..., 0] >= 0, share, 0.0)
 
-    return score
+    tables = list(zip(columns, sizes.tolist(), pair_counts.tolist(), strict=True))
+
+    def score_one(answers: Mapping) -> list[float]:
+        scores = []
+        for (item_id, encode), size, count in tables:
+            answer = answers.get(item_id)
+            if answer is None:
+                scores.append(0.0)
+                continue
+            order = encode(answer)
+            concordant = sum(order[p] < order[q] for p in range(size) for q in range(p + 1, size))
+            scores.append(concordant / count)
+        return scores
+
+    return score, score_one
 
 
 _SCORERS = {

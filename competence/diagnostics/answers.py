@@ -1,6 +1,7 @@
 """Answers as takers send them (JSON or a plain form) turned into the scoring format, checked."""
 
 import math
+import re
 from numbers import Integral, Real
 
 from flask_babel import lazy_gettext as _l
@@ -9,6 +10,7 @@ from competence.instruments import spec
 from competence.instruments.itemspec import Item
 
 MAX_NUMBER_LENGTH = 30
+WHOLE_NUMBER = re.compile(rf"-?[0-9]{{1,{MAX_NUMBER_LENGTH}}}")
 
 
 class AnswerError(ValueError):
@@ -72,7 +74,7 @@ def _integer(value) -> int:
         raise AnswerError(_l("Expected a whole number."))
     if isinstance(value, Integral):
         return int(value)
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+    if isinstance(value, str) and WHOLE_NUMBER.fullmatch(value.strip()):
         return int(value.strip())
     raise AnswerError(_l("Expected a whole number."))
 
@@ -82,7 +84,10 @@ def _number(value) -> float:
     if isinstance(value, bool):
         raise AnswerError(_l("Enter a number."))
     if isinstance(value, Real):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # a whole number of hundreds of digits
+            raise AnswerError(_l("The number is too large.")) from None
     elif isinstance(value, str) and len(value) <= MAX_NUMBER_LENGTH:
         text = value.strip().replace(" ", "").replace("\u00a0", "").replace(",", ".")
         text = text.replace("−", "-")

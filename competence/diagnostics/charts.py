@@ -6,6 +6,8 @@ marked. Titles above the bars keep long Russian names readable at any width.
 
 from xml.sax.saxutils import escape
 
+from competence.analytics.scoring import shown_percent
+
 # A narrow drawing: on a phone it is shown about its own size, so the text stays readable.
 WIDTH = 360
 LEFT = 2
@@ -23,6 +25,15 @@ COLORS = {
     "previous": "#7fa3b3",
 }
 LINE_CHARS = 50  # characters of a title line at 12 px on a 360-wide drawing
+# Wider than the average letter of PT Sans or DejaVu Sans at 12 px (Cyrillic included), so a
+# legend laid out by this estimate never runs into the next entry.
+CHAR_WIDTH = 7.5
+LEGEND_SWATCH = 16  # the square and the space after it
+LEGEND_GAP = 14
+LEGEND_LINE = 18
+# The growth chart spans a whole card: drawn at most this wide (about 1.3 times its own size),
+# not stretched to the card's width; on a phone it still shrinks to fit.
+GROWTH_DISPLAY_WIDTH = 480
 
 
 def _title_lines(text: str) -> list[str]:
@@ -53,11 +64,12 @@ def _x(score: float) -> float:
     return LEFT + BAR_WIDTH * max(0.0, min(100.0, score)) / 100
 
 
-def _svg(height: float, label: str, body: list[str]) -> str:
-    """Wrap chart elements in a responsive, labelled SVG element."""
+def _svg(height: float, label: str, body: list[str], width: int | None = None) -> str:
+    """Wrap chart elements in a responsive, labelled SVG element, `width` px wide at most."""
+    size = f'width="{width}" height="{height * width / WIDTH:.0f}"' if width else 'width="100%"'
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height:.0f}" '
-        f'width="100%" role="img" aria-label="{escape(label, {chr(34): "&quot;"})}" '
+        f'{size} role="img" aria-label="{escape(label, {chr(34): "&quot;"})}" '
         f'font-family="{FONT}" font-size="12">'
         f"<title>{escape(label)}</title>" + "".join(body) + "</svg>"
     )
@@ -89,24 +101,38 @@ def profile_chart(rows, label: str) -> str:
         body.append(_threshold_mark(bar_y, BAR_HEIGHT, row.threshold))
         body.append(
             f'<text x="{LEFT + BAR_WIDTH + 6}" y="{bar_y + 10:.1f}" font-weight="bold" '
-            f'fill="{color}">{row.score:.0f}%</text>'
+            f'fill="{color}">{shown_percent(row.score, row.threshold)}%</text>'
         )
         y = bar_y + BAR_HEIGHT + ROW_GAP
     return _svg(y, label, body)
 
 
+def legend_boxes(texts, top: float = 4.0) -> list[tuple[float, float, float, float]]:
+    """Place legend entries (swatch and text) in rows; return each one's box (x, y, x2, y2).
+
+    An entry that would cross the right edge starts a new row.
+    """
+    boxes, x, y = [], float(LEFT), top
+    for text in texts:
+        width = LEGEND_SWATCH + CHAR_WIDTH * len(text)
+        if x > LEFT and x + width > WIDTH:
+            x, y = float(LEFT), y + LEGEND_LINE
+        boxes.append((x, y, x + width, y + 12))
+        x += width + LEGEND_GAP
+    return boxes
+
+
 def growth_chart(rows, label: str, legend: tuple[str, str, str]) -> str:
     """Draw, per competence, the first, previous and current score as three thin bars."""
-    body, y = [], 4.0
-    # Legend: first, previous, now.
-    x = LEFT
-    for text, color in zip(
-        legend, (COLORS["first"], COLORS["previous"], COLORS["ok"]), strict=True
-    ):
+    body = []
+    colors = (COLORS["first"], COLORS["previous"], COLORS["ok"])
+    boxes = legend_boxes(legend)
+    for text, color, (x, y, _x2, _y2) in zip(legend, colors, boxes, strict=True):
         body.append(f'<rect x="{x}" y="{y:.1f}" width="12" height="12" rx="2" fill="{color}"/>')
-        body.append(f'<text x="{x + 16}" y="{y + 10:.1f}" fill="#374151">{escape(text)}</text>')
-        x += 24 + 6 * len(text)
-    y += 24
+        body.append(
+            f'<text x="{x + LEGEND_SWATCH}" y="{y + 10:.1f}" fill="#374151">{escape(text)}</text>'
+        )
+    y = boxes[-1][3] + 12
     thin = 8
     for row in rows:
         top = bar_y = _title(body, row.title, y)
@@ -121,13 +147,16 @@ def growth_chart(rows, label: str, legend: tuple[str, str, str]) -> str:
             bar_y += thin + 2
         span = 3 * (thin + 2) - 2
         body.append(_threshold_mark(top, span, row.threshold))
-        change = row.change
-        if change is not None:
+        if row.previous is not None:
+            # Between the scores as shown, so that the figures on the page add up.
+            change = shown_percent(row.current, row.threshold) - shown_percent(
+                row.previous, row.threshold
+            )
             sign = "+" if change > 0 else ""
             tone = COLORS["ok"] if change > 0 else ("#6b7280" if change == 0 else COLORS["deficit"])
             body.append(
                 f'<text x="{LEFT + BAR_WIDTH + 6}" y="{top + 19:.1f}" '
-                f'font-weight="bold" fill="{tone}">{sign}{change:.0f}</text>'
+                f'font-weight="bold" fill="{tone}">{sign}{change}</text>'
             )
         y = top + span + ROW_GAP
-    return _svg(y, label, body)
+    return _svg(y, label, body, GROWTH_DISPLAY_WIDTH)

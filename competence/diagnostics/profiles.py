@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from competence.analytics.scoring import shown_depth, shown_percent
 from competence.diagnostics.models import Attempt
 from competence.instruments.library import compiled
 
@@ -20,6 +21,21 @@ class CompetenceRow:
     threshold: float
     deficit: bool
     depth: float
+
+    @property
+    def shown_score(self) -> int:
+        """Return the score as shown: whole per cent, a deficit always below its threshold."""
+        return shown_percent(self.score, self.threshold)
+
+    @property
+    def shown_threshold(self) -> int:
+        """Return the threshold as shown."""
+        return shown_percent(self.threshold)
+
+    @property
+    def shown_depth(self) -> int:
+        """Return the depth as shown: the shown threshold minus the shown score."""
+        return shown_depth(self.score, self.threshold) if self.deficit else 0
 
 
 @dataclass(frozen=True)
@@ -89,6 +105,22 @@ class GrowthRow:
     def change_since_first(self) -> float | None:
         """Return the change since the first attempt."""
         return None if self.first is None else self.current - self.first
+
+    def shown(self, score: float | None) -> int | None:
+        """Return one of the row's scores as shown (see `shown_percent`)."""
+        return None if score is None else shown_percent(score, self.threshold)
+
+    @property
+    def shown_change(self) -> int | None:
+        """Return the change since the previous attempt between the shown scores."""
+        return (
+            None if self.previous is None else self.shown(self.current) - self.shown(self.previous)
+        )
+
+    @property
+    def shown_change_since_first(self) -> int | None:
+        """Return the change since the first attempt between the shown scores."""
+        return None if self.first is None else self.shown(self.current) - self.shown(self.first)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """Taking a diagnostic: the list, the attempt page with autosave, submission, results."""
 
 from dataclasses import asdict
+from functools import wraps
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -13,7 +14,7 @@ from competence.diagnostics.answers import AnswerError, typed_answer
 from competence.diagnostics.charts import growth_chart, profile_chart
 from competence.diagnostics.models import Attempt
 from competence.diagnostics.profiles import growth, profile
-from competence.extensions import db
+from competence.extensions import csrf, db
 from competence.forms import ConfirmForm
 from competence.instruments.models import ContentDocument, ContentKind
 from competence.instruments.presentation import item_views
@@ -27,6 +28,30 @@ def own_attempt(attempt_id: int) -> Attempt:
     if attempt is None or attempt.user_id != current_user.id:
         abort(404)
     return attempt
+
+
+def api_login_required(view):
+    """Answer an attempt's JSON request without a signed-in user with 401 JSON, not a redirect.
+
+    The CSRF check follows the sign-in check (the view is exempt from the global one): a
+    session that has ended has no CSRF token either, and "sign in again" is what helps.
+    """
+
+    @wraps(view)
+    def checked(*args, **kwargs):
+        if not current_user.is_authenticated:
+            back = url_for("diagnostics.attempt", attempt_id=kwargs["attempt_id"])
+            return jsonify(
+                error=_(
+                    "Your session has ended, so the latest answers are not saved yet. They are "
+                    "kept in this browser: sign in again and they will be saved."
+                ),
+                login=url_for("accounts.login", next=back),
+            ), 401
+        csrf.protect()
+        return view(*args, **kwargs)
+
+    return csrf.exempt(checked)
 
 
 @bp.route("/diagnostics/")
@@ -79,11 +104,11 @@ def attempt(attempt_id: int):
             abort(400, _("The request has no sequence number."))
         try:
             _sequence, errors = services.save_form(item, request.form, sequence)
-        except services.StaleSequence:
-            flash(
-                _("The answers were changed in another tab. Here they are as saved now."), "warning"
-            )
-            return redirect(url_for("diagnostics.attempt", attempt_id=item.id)), 303
+        except AnswerError as exc:
+            abort(400, str(exc.message))
+        except services.StaleSequence as exc:
+            # Nothing was saved; show this page's answers again, as entered, to be checked.
+            return _attempt_page(item, exc.values, exc.errors, stale=True), 409
         except services.AttemptClosed:
             return redirect(url_for("diagnostics.result", attempt_id=item.id)), 303
         if not errors and "finish" in request.form:
@@ -92,9 +117,13 @@ def attempt(attempt_id: int):
             flash(_("The answers are saved."), "success")
             return redirect(url_for("diagnostics.attempt", attempt_id=item.id)), 303
         status = 400
+    return _attempt_page(item, services.answers_of(item), errors), status
+
+
+def _attempt_page(item: Attempt, answers: dict, errors: dict, stale: bool = False) -> str:
+    """Render the attempt page with these answers; refused ones show what was typed."""
     ready = services.instrument_of(item)
     by_id = {entry.id: entry for entry in ready.instrument.items}
-    answers = services.answers_of(item)
     if errors:
         # Show what was typed where it was refused, so nothing entered is lost.
         answers = answers | {
@@ -105,14 +134,15 @@ def attempt(attempt_id: int):
         attempt=item,
         instrument=ready.instrument,
         views=item_views(ready.instrument, ready.scales, item.layout),
-        answers=answers,
+        answers={key: value for key, value in answers.items() if value is not None},
         errors=errors,
+        stale=stale,
         progress=services.progress(item),
-    ), status
+    )
 
 
 @bp.route("/api/attempts/<int:attempt_id>/answers", methods=["POST"])
-@login_required
+@api_login_required
 def save_answer(attempt_id: int):
     """Save one answer (JSON: item, answer, sequence); refuse stale or late saves."""
     item = own_attempt(attempt_id)

@@ -14,6 +14,29 @@
   const pending = new Map();
   let busy = false;
   let closed = false;
+  let signedOut = false;
+  let submitting = null; // the button of a form post waiting for a save in flight
+  let leaving = false;
+
+  // The autosave works, so say so instead of asking to press "Save answers".
+  document.querySelectorAll("[data-autosave-note]").forEach((el) => {
+    el.hidden = el.dataset.autosaveNote !== "on";
+  });
+
+  // Answers given but not yet accepted by the server survive a reload (after signing in
+  // again, say) in this browser's storage, per attempt.
+  const draftKey = "attempt-draft:" + text.saveUrl;
+  const unsent = new Map(Object.entries(readDrafts()));
+  function readDrafts() {
+    try { return JSON.parse(localStorage.getItem(draftKey) || "{}") || {}; } catch (e) { return {}; }
+  }
+  function keepDrafts() {
+    try {
+      if (unsent.size) localStorage.setItem(draftKey, JSON.stringify(Object.fromEntries(unsent)));
+      else localStorage.removeItem(draftKey);
+    } catch (e) { /* storage full or disabled: the answers stay in the page */ }
+  }
+  function same(a, b) { return JSON.stringify(a) === JSON.stringify(b); }
 
   function say(message, tone) {
     state.textContent = message;
@@ -46,10 +69,33 @@
       const sorted = places.slice().sort((a, b) => a - b);
       if (sorted.some((p, i) => p !== i + 1)) return undefined; // incomplete: nothing to save yet
       const order = [];
-      selects.forEach((s, i) => { order[places[i] - 1] = parseInt(s.name.split("-").pop(), 10); });
+      selects.forEach((s, i) => { order[places[i] - 1] = elementOf(s); });
       return order;
     }
     return null;
+  }
+
+  function elementOf(select) { return parseInt(select.name.split("-").pop(), 10); }
+
+  // Put an answer (as answerOf returns it) back into its fields.
+  function fill(fieldset, answer) {
+    const type = fieldset.dataset.type;
+    const inputs = Array.from(fieldset.querySelectorAll("input[name='a-" + fieldset.dataset.item + "']"));
+    const selects = Array.from(fieldset.querySelectorAll("select"));
+    if (type === "multiple_choice") {
+      inputs.forEach((i) => { i.checked = Array.isArray(answer) && answer.includes(i.value); });
+    } else if (type === "numeric") {
+      inputs.forEach((i) => { i.value = answer === null ? "" : String(answer); });
+    } else if (type === "matching") {
+      selects.forEach((s, i) => { s.value = answer && answer[i] !== null ? String(answer[i]) : ""; });
+    } else if (type === "ordering") {
+      selects.forEach((s) => {
+        const place = Array.isArray(answer) ? answer.indexOf(elementOf(s)) + 1 : 0;
+        s.value = place > 0 ? String(place) : "";
+      });
+    } else {
+      inputs.forEach((i) => { i.checked = answer !== null && i.value === String(answer); });
+    }
   }
 
   function showError(fieldset, message) {
@@ -76,57 +122,117 @@
       .replace("{answered}", data.answered).replace("{total}", data.total);
   }
 
-  function lockPage(message, link) {
-    closed = true;
-    form.querySelectorAll("fieldset, button").forEach((el) => { el.disabled = true; });
+  function notice(message, link, label, tone) {
     const alert = document.createElement("div");
-    alert.className = "alert alert-warning";
+    alert.className = "alert " + (tone || "alert-warning");
     alert.setAttribute("role", "alert");
     alert.textContent = message + " ";
     const anchor = document.createElement("a");
     anchor.href = link;
-    anchor.textContent = link === location.href ? text.msgReload : text.msgResult;
+    anchor.textContent = label;
     alert.appendChild(anchor);
     form.prepend(alert);
+    alert.scrollIntoView({ block: "nearest" });
+    return alert;
+  }
+
+  function lockPage(message, link) {
+    closed = true;
+    submitting = null;
+    form.querySelectorAll("fieldset, button").forEach((el) => { el.disabled = true; });
+    notice(message, link, link === location.href ? text.msgReload : text.msgResult);
+  }
+
+  // The session ended (signed out in another tab, say): keep every unsent answer in this
+  // browser and offer to sign in again; this page comes back with them after that.
+  function sessionEnded(message, link) {
+    if (signedOut) return;
+    signedOut = true;
+    submitting = null;
+    keepDrafts();
+    say(text.msgNotSaved, "text-danger");
+    notice(message || text.msgSignedOut, link || text.loginUrl, text.msgSignIn, "alert-danger");
+  }
+
+  // Send the form itself once no save is in flight, with the sequence that save left.
+  function postForm(button) {
+    if (closed || signedOut) return;
+    sequenceField.value = sequence;
+    if (button && button.name) {
+      const field = document.createElement("input");
+      field.type = "hidden";
+      field.name = button.name;
+      field.value = button.value;
+      form.appendChild(field);
+    }
+    leaving = true;
+    HTMLFormElement.prototype.submit.call(form);
+  }
+
+  function settled() {
+    busy = false;
+    if (submitting) {
+      const button = submitting;
+      submitting = null;
+      postForm(button);
+      return;
+    }
+    flush();
   }
 
   async function flush() {
-    if (busy || closed || pending.size === 0) return;
+    if (busy || closed || signedOut || submitting || pending.size === 0) return;
     const [item, answer] = pending.entries().next().value;
     pending.delete(item);
     busy = true;
     say(text.msgSaving);
     const fieldset = document.getElementById("item-" + item);
+    let response, data;
     try {
-      const response = await fetch(text.saveUrl, {
+      response = await fetch(text.saveUrl, {
         method: "POST",
         credentials: "same-origin",
+        redirect: "manual",
         headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": text.csrf },
         body: JSON.stringify({ item: item, answer: answer, sequence: sequence }),
       });
-      const data = await response.json();
-      if (response.ok) {
-        sequence = data.sequence;
-        sequenceField.value = sequence;
-        progress(data);
-        showError(fieldset, null);
-        say(text.msgSaved, "text-success");
-      } else if (response.status === 409) {
-        lockPage(data.error, data.result || location.href);
-        say("");
-      } else {
-        showError(fieldset, data.error);
-        say(text.msgNotSaved, "text-danger");
-      }
+      data = await response.json().catch(() => ({}));
     } catch (error) {
       // No connection: keep the answer unless a newer one is waiting, and try again soon.
       if (!pending.has(item)) pending.set(item, answer);
       say(text.msgOffline, "text-danger");
+      if (submitting) { settled(); return; }
       busy = false;
       setTimeout(flush, 3000);
       return;
     }
-    busy = false;
+    if (response.ok) {
+      sequence = data.sequence;
+      sequenceField.value = sequence;
+      progress(data);
+      showError(fieldset, null);
+      if (same(unsent.get(item), answer)) { unsent.delete(item); keepDrafts(); }
+      say(pending.size ? text.msgSaving : text.msgSaved, pending.size ? "" : "text-success");
+    } else if (response.status === 401 || response.type === "opaqueredirect") {
+      if (!pending.has(item)) pending.set(item, answer);
+      sessionEnded(data.error, data.login);
+    } else if (response.status === 409) {
+      unsent.clear();
+      keepDrafts();
+      lockPage(data.error || text.msgConflict, data.result || location.href);
+      say("");
+    } else {
+      if (same(unsent.get(item), answer)) { unsent.delete(item); keepDrafts(); }
+      showError(fieldset, data.error || text.msgNotSaved);
+      say(text.msgNotSaved, "text-danger");
+    }
+    settled();
+  }
+
+  function queue(item, answer) {
+    pending.set(item, answer);
+    unsent.set(item, answer);
+    keepDrafts();
     flush();
   }
 
@@ -136,13 +242,13 @@
     if (!fieldset || closed) return;
     const item = fieldset.dataset.item;
     const send = function () {
+      timers.delete(item);
       const answer = answerOf(fieldset);
       if (answer === undefined) {
         showError(fieldset, text.msgOrdering);
         return;
       }
-      pending.set(item, answer);
-      flush();
+      queue(item, answer);
     };
     clearTimeout(timers.get(item));
     // Typing a number waits for a pause; a click saves at once.
@@ -153,11 +259,39 @@
     if (event.target.classList.contains("numeric-answer")) changed(event);
   });
 
-  // Leaving with unsent answers loses them: ask first.
+  // Leaving with unsent answers loses them: ask first (unless they are kept in storage).
   window.addEventListener("beforeunload", function (event) {
-    if (pending.size || busy) { event.preventDefault(); event.returnValue = ""; }
+    if (leaving || signedOut) return;
+    if (pending.size || busy || timers.size) { event.preventDefault(); event.returnValue = ""; }
   });
-  form.addEventListener("submit", function () { pending.clear(); });
+
+  // The form post carries every answer, so queued saves are dropped; but a save already in
+  // flight moves the sequence on, so the post waits for it and names the sequence it leaves.
+  form.addEventListener("submit", function (event) {
+    timers.forEach((timer) => clearTimeout(timer));
+    timers.clear();
+    pending.clear();
+    if (closed || signedOut) return; // the server answers with the result or the sign-in page
+    if (busy) {
+      event.preventDefault();
+      submitting = event.submitter || form.querySelector("button[name=save]");
+      say(text.msgSaving);
+      return;
+    }
+    sequenceField.value = sequence;
+    leaving = true;
+  });
+
+  // Answers kept from an earlier visit that never reached the server are put back and sent.
+  unsent.forEach((answer, item) => {
+    const fieldset = document.getElementById("item-" + item);
+    if (!fieldset || fieldset.disabled) { unsent.delete(item); return; }
+    if (same(answerOf(fieldset), answer)) { unsent.delete(item); return; }
+    fill(fieldset, answer);
+    pending.set(item, answer);
+  });
+  keepDrafts();
+  flush();
 
   // Countdown from the server's figure, so a wrong clock on the computer does not matter.
   const clock = document.getElementById("time-left");

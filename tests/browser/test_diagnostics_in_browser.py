@@ -1,7 +1,10 @@
 """A teacher takes every shipped instrument to the end in a real browser and sees the profile."""
 
 import pytest
+from sqlalchemy import select
 
+from competence.diagnostics.models import AttemptAnswer
+from competence.extensions import db
 from tests.diagnostics.helpers import best_answer, instrument, load_instruments
 from tests.factories import PASSWORD, make_user
 
@@ -64,3 +67,77 @@ def test_take_an_instrument_to_the_end(live_server, page, key, position):
     assert ready.instrument.title in body
     assert "Дефицитов нет" in body
     assert body.count("100%") >= len(ready.instrument.competences)
+
+
+def sign_in(page, live_server):
+    page.goto(live_server + "/login")
+    page.fill("#email", "teacher@example.org")
+    page.fill("#password", PASSWORD)
+    page.click("#submit")
+
+
+def open_attempt_page(page, live_server, key="mathematics-teacher"):
+    """Sign in, start a diagnostic and return the id of the attempt."""
+    sign_in(page, live_server)
+    page.wait_for_url("**/cabinet/")
+    page.click(f"form[action='/diagnostics/{key}/start'] button")
+    page.wait_for_url("**/diagnostics/attempts/*")
+    return int(page.url.rsplit("/", 1)[1])
+
+
+def stored_answers(attempt_id):
+    db.session.expire_all()
+    rows = db.session.scalars(select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt_id))
+    return {row.item_id: row.value for row in rows}
+
+
+def test_finishing_right_after_typing_a_number_reaches_the_confirmation(live_server, page):
+    load_instruments()
+    make_user(subjects=("mathematics",))
+    attempt_id = open_attempt_page(page, live_server)
+    numeric = next(
+        i for i in instrument("mathematics-teacher").instrument.items if i.type == "numeric"
+    )
+    # With scripts on, the page promises autosave and does not ask to press the button.
+    assert page.is_visible("[data-autosave-note=on]")
+    assert page.is_hidden("[data-autosave-note=off]")
+    # The click blurs the field, whose autosave is in flight as the form is posted.
+    page.fill(f"#a-{numeric.id}", "40")
+    page.click("button[name=finish]")
+    page.wait_for_url("**/submit")
+    body = page.inner_text("main")
+    assert "другой вкладке" not in body
+    assert stored_answers(attempt_id) == {numeric.id: 40}
+    page.click("button[type=submit].btn-success")
+    page.wait_for_url("**/result")
+
+
+def test_saving_after_signing_out_elsewhere_keeps_the_answer_for_after_signing_in(
+    live_server, page
+):
+    load_instruments()
+    make_user(subjects=("mathematics",))
+    attempt_id = open_attempt_page(page, live_server)
+    ready = instrument("mathematics-teacher")
+    choice = next(i for i in ready.instrument.items if i.type == "single_choice")
+    answer = best_answer(choice, ready.scales)
+    # Another tab of the same browser signs out.
+    other = page.context.new_page()
+    other.goto(live_server + "/cabinet/")
+    other.dispatch_event("form[action='/logout'] button", "click")  # in a closed menu
+    other.wait_for_url(live_server + "/")
+    other.close()
+    page.check(f"#a-{choice.id}-{answer}")
+    alert = page.wait_for_selector("#attempt-form .alert-danger:has-text('Сеанс завершён')")
+    assert "Нет связи" not in page.inner_text("#save-state")
+    assert stored_answers(attempt_id) == {}
+    alert.query_selector("a:text-is('Войти снова')").click()
+    page.wait_for_url("**/login?next=**")
+    page.fill("#email", "teacher@example.org")
+    page.fill("#password", PASSWORD)
+    page.click("#submit")
+    page.wait_for_url(f"**/diagnostics/attempts/{attempt_id}")
+    # The answer kept in the browser is put back and saved.
+    page.wait_for_selector("#save-state.text-success:text-is('Сохранено')")
+    assert page.is_checked(f"#a-{choice.id}-{answer}")
+    assert stored_answers(attempt_id) == {choice.id: answer}

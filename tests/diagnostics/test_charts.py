@@ -2,8 +2,13 @@
 
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from itertools import combinations
+from pathlib import Path
 
-from competence.diagnostics.charts import growth_chart, profile_chart
+import pytest
+from fontTools.ttLib import TTFont
+
+from competence.diagnostics.charts import WIDTH, growth_chart, profile_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -60,3 +65,56 @@ def test_growth_chart_shows_three_bars_and_the_change():
     # Legend squares, then bars: three for the first competence, one for the second.
     bars = [r for r in svg.iter(f"{SVG}rect") if r.get("width") not in ("12",)]
     assert len(bars) == 4
+
+
+FONTS = [
+    Path(__file__).parent.parent.parent / "static" / "fonts" / "PTSans-Regular.ttf",
+    Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),  # Chromium's fallback, if present
+]
+
+
+def text_width(text: str, font_path: Path, size: float = 12) -> float:
+    """Return the advance width of a text in a font at `size` px, from the font's metrics."""
+    font = TTFont(font_path)
+    cmap, metrics = font.getBestCmap(), font["hmtx"]
+    return sum(metrics[cmap[ord(c)]][0] for c in text) * size / font["head"].unitsPerEm
+
+
+@pytest.mark.parametrize(
+    "legend",
+    [
+        ("первая попытка", "предыдущая", "сейчас"),
+        ("first attempt", "previous", "now"),
+        ("самая первая попытка в году", "предыдущая попытка", "последняя попытка"),
+    ],
+)
+def test_growth_legend_entries_do_not_overlap(legend):
+    svg = ET.fromstring(growth_chart([Change("Анализ", 30, 50, 75)], "Рост", legend))
+    swatches = [r for r in svg.iter(f"{SVG}rect") if r.get("width") == "12"]
+    labels = list(svg.iter(f"{SVG}text"))[:3]
+    assert [t.text for t in labels] == list(legend)
+    for font in (path for path in FONTS if path.exists()):
+        boxes = [
+            (
+                float(swatch.get("x")),
+                float(swatch.get("y")),
+                float(label.get("x")) + text_width(label.text, font),
+                float(swatch.get("y")) + 12,
+            )
+            for swatch, label in zip(swatches, labels, strict=True)
+        ]
+        for box in boxes:
+            assert box[2] <= WIDTH, (font.name, box)
+        for a, b in combinations(boxes, 2):
+            apart = a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
+            assert apart, (font.name, a, b)
+    # The bars start below the legend.
+    first_bar = next(r for r in svg.iter(f"{SVG}rect") if r.get("width") != "12")
+    assert float(first_bar.get("y")) > max(float(s.get("y")) for s in swatches) + 12
+
+
+def test_growth_chart_is_not_stretched_to_the_page():
+    svg = ET.fromstring(growth_chart([Change("Анализ", 30, 50, 75)], "Рост", ("а", "б", "в")))
+    view_width = float(svg.get("viewBox").split()[2])
+    assert svg.get("width") != "100%"
+    assert view_width <= float(svg.get("width")) <= 1.5 * view_width

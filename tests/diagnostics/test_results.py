@@ -1,5 +1,6 @@
 """Scores, deficit profiles, retake rules and growth, through the web client."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -199,3 +200,47 @@ def test_deficits_are_listed_deepest_first_and_strengths_strongest_first():
     )
     assert [r.id for r in profile.deficits] == ["b", "e", "a"]
     assert [r.id for r in profile.strengths] == ["c", "d"]
+
+
+def set_score(attempt, competence, score):
+    """Overwrite one stored competence score (and its deficit and depth)."""
+    row = next(r for r in attempt.competence_scores if r.competence == competence)
+    row.score, row.deficit = score, score < row.threshold
+    row.depth = max(0.0, row.threshold - score)
+    db.session.commit()
+
+
+def test_a_deficit_never_reads_as_reaching_its_threshold(teacher):
+    attempt = take(teacher, "soft-skills", best_answer)
+    set_score(attempt, "communication", 64.6)
+    set_score(attempt, "teamwork", 45.6)
+    page = teacher.get(f"/diagnostics/attempts/{attempt.id}/result").get_data(as_text=True)
+    assert "64% при пороге 65%: не хватает 1 п." in page
+    assert "46% при пороге 65%: не хватает 19 п." in page
+    assert "65% при пороге 65%" not in page and "не хватает 20 п." not in page
+    assert ">64%</text>" in page and ">65%</text>" not in page  # the chart agrees
+    assert "−1</span>" in page and "−19</span>" in page
+
+
+def test_growth_is_stated_since_the_first_attempt_too(teacher):
+    attempts = []
+    for _ in range(3):
+        attempt = take(teacher, "soft-skills", best_answer)
+        for earlier in [*attempts, attempt]:
+            earlier.submitted_at -= timedelta(days=91)
+            earlier.started_at -= timedelta(days=91)
+        db.session.commit()
+        attempts.append(attempt)
+    for attempt, score in zip(attempts, (33.4, 50.0, 83.6), strict=True):
+        set_score(attempt, "communication", score)
+    first, second, third = attempts
+    page = teacher.get(f"/diagnostics/attempts/{third.id}/result").get_data(as_text=True)
+    assert "± к предыдущей" in page and "± к первой" in page
+    title = instrument("soft-skills").competences["communication"].title
+    row = re.search(rf"<tr>\s*<td>{re.escape(title)}</td>(.*?)</tr>", page, re.S).group(1)
+    cells = [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td.*?</td>", row, re.S)]
+    assert cells == ["33", "50", "84", "+34", "+51"]
+    assert ">+34</text>" in page  # the chart's figure is the same difference
+    # With two attempts the first one is the previous one: no repeated columns.
+    page = teacher.get(f"/diagnostics/attempts/{second.id}/result").get_data(as_text=True)
+    assert "± к предыдущей" in page and "± к первой" not in page

@@ -272,11 +272,15 @@ def test_plain_form_post_saves_every_answer_and_keeps_a_refused_one(teacher):
     ok = post_form(teacher, f"/diagnostics/attempts/{attempt.id}", form)
     assert ok.status_code == 303
     assert saved(attempt)[numeric.id] == 40
+    # The same post again names an old sequence but changes nothing: accepted.
+    again = post_form(teacher, f"/diagnostics/attempts/{attempt.id}", form)
+    assert again.status_code == 303
+    # With another answer it is stale: refused, shown again with what was typed.
+    form[f"a-{numeric.id}"] = "41"
     stale = post_form(teacher, f"/diagnostics/attempts/{attempt.id}", form)
-    assert stale.status_code == 303
-    assert "изменены в другой вкладке" in teacher.get(stale.headers["Location"]).get_data(
-        as_text=True
-    )
+    assert stale.status_code == 409
+    assert 'value="41"' in stale.get_data(as_text=True)
+    assert saved(attempt)[numeric.id] == 40
 
 
 def test_the_cabinet_shows_offers_and_results(teacher):
@@ -297,4 +301,51 @@ def test_only_the_audience_may_start(teacher):
         as_text=True
     )
     assert db.session.scalar(select(func.count(Attempt.id))) == 0
-    assert make_user(email="x@example.org", role=Role.ADMIN)
+
+
+@pytest.mark.parametrize("role", [Role.METHODIST, Role.COORDINATOR, Role.ADMIN])
+def test_institute_staff_are_offered_no_diagnostics(app, role):
+    # Their position is "other", which the soft-skills audience includes; the role decides.
+    load_instruments()
+    make_user(email="staff@example.org", role=role, position="other", subjects=())
+    client = app.test_client()
+    login(client, "staff@example.org")
+    page = client.get("/diagnostics/").get_data(as_text=True)
+    assert "/diagnostics/soft-skills/start" not in page
+    assert "/diagnostics/soft-skills/start" not in client.get("/cabinet/").get_data(as_text=True)
+    response = start(client, "soft-skills")
+    assert response.status_code == 303
+    assert "Диагностику проходят педагоги и руководители" in client.get("/diagnostics/").get_data(
+        as_text=True
+    )
+    assert db.session.scalar(select(func.count(Attempt.id))) == 0
+    # Methodists and administrators still see an instrument as a teacher does, in its preview.
+    preview = client.get("/instruments/instrument/soft-skills/preview")
+    if role == Role.COORDINATOR:
+        assert preview.status_code == 403
+    else:
+        assert preview.status_code == 200
+        assert 'data-type="likert"' in preview.get_data(as_text=True)
+
+
+def test_items_are_shuffled_per_attempt_and_kept_on_resume(app, teacher):
+    ready = instrument("soft-skills")
+    written = [item.id for item in ready.instrument.items]
+    assert len(written) >= 20
+    first = open_attempt(teacher)
+    make_user(email="second@example.org")
+    other = app.test_client()
+    login(other, "second@example.org")
+    second = open_attempt(other)
+
+    def page_order(client, attempt):
+        page = client.get(f"/diagnostics/attempts/{attempt.id}").get_data(as_text=True)
+        return sorted(written, key=lambda item: page.index(f'data-item="{item}"'))
+
+    orders = [page_order(teacher, first), page_order(other, second)]
+    assert orders[0] != orders[1]
+    assert written not in orders
+    assert sorted(orders[0]) == sorted(orders[1]) == sorted(written)
+    # Resuming (starting again) gives the same attempt in the same order.
+    assert open_attempt(teacher).id == first.id
+    assert page_order(teacher, first) == orders[0]
