@@ -1,15 +1,12 @@
-"""Recommendations from deficits, and the life of a development track (ИОМ)."""
+"""The life of a development track (ИОМ): built from recommendations, studied, closed."""
 
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask_babel import format_date, to_user_timezone
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from competence import audit
 from competence.analytics.matching import Deficit, Taker, match_modules
-from competence.audit import AuditEvent
 from competence.database import utcnow
 from competence.diagnostics.models import Attempt
 from competence.diagnostics.services import attempt_submitted, offered_to, retake_status
@@ -27,8 +24,8 @@ from competence.tracks.models import (
     TrackModule,
     TrackStatus,
 )
+from competence.tracks.recommendations import recommend, record_gaps
 
-SOFT_SKILL_AREA = "soft"
 # How far ahead a module may be postponed.
 POSTPONE_LIMIT = timedelta(days=2 * 365)
 DIRECTIONS = ("up", "down")
@@ -51,117 +48,6 @@ class TrackError(Exception):
         super().__init__(str(message))
         self.message = message
         self.status = status
-
-
-@dataclass
-class Recommendation:
-    """A module proposed for some deficits."""
-
-    module: CatalogModule
-    mandatory: bool
-    deficits: list[dict]
-
-
-@dataclass
-class Recommendations:
-    """Proposals grouped as soft skills and professional qualification, and catalogue gaps."""
-
-    soft_skills: list[Recommendation] = field(default_factory=list)
-    qualification: list[Recommendation] = field(default_factory=list)
-    gaps: list[dict] = field(default_factory=list)
-    ordered: list[Recommendation] = field(default_factory=list)
-
-
-def deficits_of(attempt: Attempt) -> list[dict]:
-    """Return the deficits of a submitted attempt with what matching and pages need."""
-    ready = compiled_version(attempt.version_id)
-    found = []
-    for row in attempt.competence_scores:
-        if not row.deficit:
-            continue
-        competence = ready.competences[row.competence]
-        area = ready.area_of[row.competence]
-        found.append(
-            {
-                "framework": ready.framework.id,
-                "competence": row.competence,
-                "title": competence.title,
-                "level": row.level,
-                "depth": round(row.depth, 2),
-                "soft_skill": area.id == SOFT_SKILL_AREA,
-            }
-        )
-    return found
-
-
-def recommend(attempt: Attempt, preferred_format: str | None = None) -> Recommendations:
-    """Match the deficits of a result with the catalogue."""
-    deficits = deficits_of(attempt)
-    as_deficit = {(d["framework"], d["competence"]): d for d in deficits}
-    modules, rows = matching_modules()
-    user = attempt.user
-    taker = Taker(user.position, frozenset(user.subjects), preferred_format)
-    match = match_modules(
-        [
-            Deficit(d["framework"], d["competence"], d["level"], d["depth"], d["soft_skill"])
-            for d in deficits
-        ],
-        modules,
-        taker,
-    )
-    result = Recommendations(gaps=[as_deficit[(g.framework, g.competence)] for g in match.gaps])
-    for proposal in match.proposals:
-        recommendation = Recommendation(
-            rows[proposal.module],
-            proposal.mandatory,
-            [as_deficit[(d.framework, d.competence)] for d in proposal.deficits],
-        )
-        result.ordered.append(recommendation)
-        soft = all(d["soft_skill"] for d in recommendation.deficits)
-        (result.soft_skills if soft else result.qualification).append(recommendation)
-    return result
-
-
-def record_gaps(attempt: Attempt, gaps: list[dict]) -> None:
-    """Log deficits the catalogue cannot address, for the methodists' list of gaps.
-
-    Each (result, competence) is logged once, however often the teacher tries to build a track.
-    """
-    if not gaps:
-        return
-    logged = {
-        (event.object_id, event.details.get("framework"))
-        for event in db.session.scalars(
-            select(AuditEvent).where(
-                AuditEvent.action == "catalog_gap",
-                AuditEvent.object_type == "competence",
-                AuditEvent.object_id.in_({gap["competence"] for gap in gaps}),
-            )
-        )
-        if event.details.get("attempt") == attempt.id
-    }
-    for gap in gaps:
-        if (gap["competence"], gap["framework"]) in logged:
-            continue
-        audit.record(
-            "catalog_gap",
-            None,
-            "competence",
-            gap["competence"],
-            framework=gap["framework"],
-            level=gap["level"],
-            title=gap["title"],
-            attempt=attempt.id,
-        )
-
-
-def show_recommendations(attempt: Attempt, preferred_format: str | None) -> Recommendations:
-    """Match a result with the catalogue for its page, and tell the methodists of any gaps."""
-    found = recommend(attempt, preferred_format)
-    if found.gaps:
-        record_gaps(attempt, found.gaps)
-        db.session.commit()
-    return found
 
 
 def track_for(attempt: Attempt) -> DevelopmentTrack | None:

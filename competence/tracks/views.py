@@ -36,6 +36,7 @@ from competence.tracks.forms import (
     PostponeForm,
 )
 from competence.tracks.models import DevelopmentTrack, TrackModule
+from competence.tracks.recommendations import deficits_of, show_recommendations
 
 bp = Blueprint("tracks", __name__, url_prefix="/tracks")
 
@@ -116,8 +117,8 @@ def _render_recommendations(attempt: Attempt, form: BuildTrackForm, status=200, 
     return render_template(
         "tracks/recommendations.html",
         attempt=attempt,
-        found=services.show_recommendations(attempt, chosen if chosen in FORMAT_LABELS else None),
-        deficits=services.deficits_of(attempt),
+        found=show_recommendations(attempt, chosen if chosen in FORMAT_LABELS else None),
+        deficits=deficits_of(attempt),
         track=services.track_for(attempt),
         form=form,
         error=error,

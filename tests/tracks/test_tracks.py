@@ -12,7 +12,7 @@ from competence.extensions import db
 from competence.outbox.services import deliver_due
 from competence.tracks.library import load_catalog
 from competence.tracks.models import DevelopmentTrack, ModuleStatus, TrackModule
-from competence.tracks.services import recommend
+from competence.tracks.recommendations import recommend
 from tests.diagnostics.helpers import best_answer, load_instruments, worst_answer
 from tests.diagnostics.test_results import take
 from tests.factories import csrf_token, login, make_school, make_user, post_form
