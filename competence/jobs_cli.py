@@ -18,6 +18,12 @@ def worker_command(burst: bool) -> None:
     url = current_app.config["REDIS_URL"]
     if not url:
         raise click.ClickException("REDIS_URL is not set")
+    from competence.certificates.batch import resume_stalled_batches
+
     connection = redis_connection(url)
+    # Batches whose worker died (killed, machine restarted) go on with this one.
+    resumed = resume_stalled_batches()
+    if resumed:
+        click.echo(f"Resumed {resumed} stalled certificate batch(es)")
     # SimpleWorker runs jobs in this process, so they share the app context and its engine.
     SimpleWorker([Queue(connection=connection)], connection=connection).work(burst=burst)

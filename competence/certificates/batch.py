@@ -210,8 +210,9 @@ def is_stalled(batch: CertificateBatch) -> bool:
 
 def resume_batch(batch: CertificateBatch, actor) -> int:
     """Start a stalled batch again on the targets it has not reached; return how many."""
-    if not is_stalled(batch):
+    if not is_stalled(batch) or not _claim(batch):
         raise services.CertificateError(_l("The batch is not stalled: it is still working."))
+    db.session.refresh(batch)
     failed = {error.target_id for error in batch.errors}
     remaining = [
         target_id
@@ -234,6 +235,38 @@ def resume_batch(batch: CertificateBatch, actor) -> int:
     for shard in range(shards):
         enqueue(JOB, batch.id, shard, shards)
     return len(remaining)
+
+
+def _claim(batch: CertificateBatch) -> bool:
+    """Take a stalled batch for resuming, unless another process (or click) already did.
+
+    A compare-and-set on the last progress: of two resumes at once, one wins.
+    """
+    last = CertificateBatch.progressed_at
+    seen = last.is_(None) if batch.progressed_at is None else last == batch.progressed_at
+    claimed = db.session.execute(
+        update(CertificateBatch)
+        .where(CertificateBatch.id == batch.id, seen)
+        .values(progressed_at=utcnow())
+    ).rowcount
+    db.session.commit()
+    return claimed == 1
+
+
+def resume_stalled_batches() -> int:
+    """Resume every batch whose worker has gone; return how many (run at a worker's start)."""
+    resumed = 0
+    for batch in db.session.scalars(
+        select(CertificateBatch).where(CertificateBatch.status != BatchStatus.FINISHED)
+    ).all():
+        if not is_stalled(batch):
+            continue
+        try:
+            resume_batch(batch, None)
+        except services.CertificateError:
+            continue  # another process resumed it first
+        resumed += 1
+    return resumed
 
 
 def _certified(batch: CertificateBatch, target_id: int) -> bool:

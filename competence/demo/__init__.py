@@ -14,6 +14,7 @@ from werkzeug.serving import run_simple
 from competence.accounts.models import Role, User
 from competence.accounts.passwords import hash_password
 from competence.background import start_housekeeping
+from competence.certificates.batch import resume_stalled_batches
 from competence.certificates.models import Certificate
 from competence.database import utcnow
 from competence.demo.colleagues import load_colleagues
@@ -167,7 +168,8 @@ def serve_command(host: str, port: int) -> None:
     if "PUBLIC_URL" not in os.environ:
         # Links in e-mails and certificates should lead to the portal actually being served.
         app.config["PUBLIC_URL"] = f"http://{host}:{port}"
-    start_housekeeping(app, (deliver_due, close_expired))
+    # With jobs in threads of this process, a batch cut short by a restart goes on by itself.
+    start_housekeeping(app, (deliver_due, close_expired, resume_stalled_batches))
     if not app.config["MAIL_DELIVERY_ENABLED"]:
         click.echo("MAIL_SERVER is not set: e-mails stay readable at /admin/outbox")
     click.echo(f"The portal is at http://{host}:{port}/ (Ctrl+C stops it)")

@@ -225,3 +225,38 @@ def test_a_stalled_batch_is_resumed_on_what_it_has_not_reached(app_factory, monk
     assert batch.status == BatchStatus.FINISHED and batch.issued == 2
     assert db.session.scalar(select(func.count(Certificate.id))) == 3
     assert "осталось 2 сертификата" in client.get(page).get_data(as_text=True)
+
+
+def test_stalled_batches_resume_by_themselves_and_only_once(app_factory, monkeypatch):
+    from datetime import timedelta
+
+    from competence.database import utcnow
+
+    app_factory(JOBS_BACKEND="sync")
+    prepare()
+    school = make_school()
+    for user in staff(school, 2):
+        finished_attempt(user, worst_answer)
+    admin = make_user(email="admin@example.org", role=Role.ADMIN, position="other")
+    monkeypatch.setattr(batches, "enqueue", lambda *args: None)  # the worker dies at once
+    batch = batches.start_batch(admin, "diagnostic", {"school_id": school.id})
+    monkeypatch.undo()
+    assert batches.resume_stalled_batches() == 0  # silent for a moment only: not stalled
+    batch.created_at = utcnow() - timedelta(minutes=5)
+    db.session.commit()
+    # Two processes saw it stalled at the same moment: only one may take it.
+    from types import SimpleNamespace
+
+    seen = SimpleNamespace(id=batch.id, progressed_at=None)  # what both had read
+    assert batches._claim(seen) is True
+    assert batches._claim(seen) is False
+    db.session.expire_all()
+    batch = db.session.get(CertificateBatch, batch.id)
+    batch.progressed_at = utcnow() - timedelta(minutes=5)
+    db.session.commit()
+    assert batches.resume_stalled_batches() == 1
+    db.session.expire_all()
+    batch = db.session.get(CertificateBatch, batch.id)
+    assert batch.status == BatchStatus.FINISHED and batch.issued == 2
+    assert batches.resume_stalled_batches() == 0
+    assert db.session.scalar(select(func.count(Certificate.id))) == 2
