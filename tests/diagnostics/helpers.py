@@ -1,13 +1,15 @@
-"""Helpers for diagnostics tests: load instruments, know the perfect answers."""
+"""Helpers for diagnostics tests: load instruments, know the perfect answers, take attempts."""
 
 from pathlib import Path
 
 from sqlalchemy import select
 
+from competence.diagnostics.models import Attempt, AttemptAnswer
 from competence.extensions import db
 from competence.instruments import services
 from competence.instruments.library import compiled
 from competence.instruments.models import ContentDocument
+from tests.factories import csrf_token, post_form
 
 SHIPPED = Path(__file__).parent.parent.parent / "instruments"
 
@@ -70,3 +72,50 @@ def worst_answer(item, scales):
     if item.type == "ordering":
         return list(reversed(range(len(body.sequence))))
     raise AssertionError(item.type)
+
+
+def start(client, key):
+    """Start an attempt through the diagnostics page."""
+    page = "/diagnostics/"
+    response = client.post(
+        f"/diagnostics/{key}/start", data={"csrf_token": csrf_token(client, page)}
+    )
+    return response
+
+
+def open_attempt(client, key="soft-skills") -> Attempt:
+    response = start(client, key)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    attempt_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    return db.session.get(Attempt, attempt_id)
+
+
+def save(client, attempt, item, answer, sequence=None, token=None):
+    token = token or csrf_token(client, f"/diagnostics/attempts/{attempt.id}")
+    if sequence is None:
+        db.session.refresh(attempt)
+        sequence = attempt.sequence
+    return client.post(
+        f"/api/attempts/{attempt.id}/answers",
+        json={"item": item, "answer": answer, "sequence": sequence},
+        headers={"X-CSRFToken": token},
+    )
+
+
+def saved(attempt) -> dict:
+    db.session.expire_all()
+    rows = db.session.scalars(select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt.id))
+    return {row.item_id: row.value for row in rows}
+
+
+def take(client, key, choose, only=None) -> Attempt:
+    """Answer (some) items of an instrument with `choose`, then finish; return the attempt."""
+    attempt = open_attempt(client, key)
+    ready = instrument(key)
+    for item in ready.instrument.items:
+        if only is None or item.id in only:
+            response = save(client, attempt, item.id, choose(item, ready.scales))
+            assert response.status_code == 200, response.json
+    post_form(client, f"/diagnostics/attempts/{attempt.id}/submit", {})
+    db.session.refresh(attempt)
+    return attempt

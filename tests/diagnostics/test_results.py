@@ -11,8 +11,13 @@ from competence.diagnostics import services
 from competence.diagnostics.models import Attempt
 from competence.extensions import db
 from competence.outbox.services import deliver_due
-from tests.diagnostics.helpers import best_answer, instrument, load_instruments, worst_answer
-from tests.diagnostics.test_taking import open_attempt, save
+from tests.diagnostics.helpers import (
+    best_answer,
+    instrument,
+    load_instruments,
+    take,
+    worst_answer,
+)
 from tests.factories import login, make_user, post_form
 from tests.smtp import link_in, text_body
 
@@ -25,19 +30,6 @@ def teacher(client):
     make_user(subjects=("mathematics", "russian"))
     login(client)
     return client
-
-
-def take(client, key, choose, only=None) -> Attempt:
-    """Answer (some) items of an instrument with `choose`, then finish; return the attempt."""
-    attempt = open_attempt(client, key)
-    ready = instrument(key)
-    for item in ready.instrument.items:
-        if only is None or item.id in only:
-            response = save(client, attempt, item.id, choose(item, ready.scales))
-            assert response.status_code == 200, response.json
-    post_form(client, f"/diagnostics/attempts/{attempt.id}/submit", {})
-    db.session.refresh(attempt)
-    return attempt
 
 
 def scores(attempt) -> dict[str, float]:

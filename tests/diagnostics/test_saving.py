@@ -10,8 +10,14 @@ from competence.database import utcnow
 from competence.diagnostics import services
 from competence.diagnostics.models import Attempt, AttemptStatus
 from competence.extensions import db
-from tests.diagnostics.helpers import best_answer, instrument, worst_answer
-from tests.diagnostics.test_taking import open_attempt, save, saved, teacher  # noqa: F401
+from tests.diagnostics.helpers import (
+    best_answer,
+    instrument,
+    open_attempt,
+    save,
+    saved,
+    worst_answer,
+)
 from tests.factories import csrf_token, login, make_user, post_form
 
 
@@ -30,7 +36,7 @@ def form_of(ready, answers: dict, sequence: int) -> dict:
     return form
 
 
-def test_a_form_post_after_the_autosave_of_the_same_answers_is_not_stale(teacher):  # noqa: F811
+def test_a_form_post_after_the_autosave_of_the_same_answers_is_not_stale(teacher):
     # The page autosaves the last number as "finish" is clicked; the post names the sequence
     # the page had before that save. It carries the same answers, so it is not refused.
     attempt = open_attempt(teacher, "mathematics-teacher")
@@ -52,7 +58,7 @@ def test_a_form_post_after_the_autosave_of_the_same_answers_is_not_stale(teacher
     assert saved(attempt) == {choice.id: best_answer(choice, ready.scales), numeric.id: 40}
 
 
-def test_a_stale_form_post_is_shown_again_with_what_was_typed(teacher):  # noqa: F811
+def test_a_stale_form_post_is_shown_again_with_what_was_typed(teacher):
     attempt = open_attempt(teacher, "mathematics-teacher")
     ready = instrument("mathematics-teacher")
     choice, numeric = items_of("mathematics-teacher", "single_choice", "numeric")
@@ -75,7 +81,7 @@ def test_a_stale_form_post_is_shown_again_with_what_was_typed(teacher):  # noqa:
 
 
 @pytest.mark.parametrize("sequence", [2**63, 2**31, -1, 10**40])
-def test_a_sequence_out_of_range_is_refused(teacher, sequence):  # noqa: F811
+def test_a_sequence_out_of_range_is_refused(teacher, sequence):
     attempt = open_attempt(teacher)
     item = attempt.layout["items"][0]
     response = save(teacher, attempt, item, 3, sequence=sequence)
@@ -99,7 +105,7 @@ def test_a_sequence_out_of_range_is_refused(teacher, sequence):  # noqa: F811
         ("matching", [10**400, None, None], "Такого элемента справа нет"),
     ],
 )
-def test_huge_numbers_are_refused_with_a_message(teacher, kind, answer, message):  # noqa: F811
+def test_huge_numbers_are_refused_with_a_message(teacher, kind, answer, message):
     attempt = open_attempt(teacher, "mathematics-teacher")
     (item,) = items_of("mathematics-teacher", kind)
     if kind == "matching":
@@ -110,7 +116,7 @@ def test_huge_numbers_are_refused_with_a_message(teacher, kind, answer, message)
     assert saved(attempt) == {}
 
 
-def test_a_save_without_a_session_gets_401_json(app, teacher):  # noqa: F811
+def test_a_save_without_a_session_gets_401_json(app, teacher):
     attempt = open_attempt(teacher)
     ready = instrument("soft-skills")
     item = ready.instrument.items[0]
@@ -133,7 +139,7 @@ def test_a_save_without_a_session_gets_401_json(app, teacher):  # noqa: F811
 
 
 @pytest.mark.parametrize(("late", "accepted"), [(1.0, False), (-1.5, True)])
-def test_the_deadline_grace_is_short(teacher, late, accepted):  # noqa: F811
+def test_the_deadline_grace_is_short(teacher, late, accepted):
     attempt = open_attempt(teacher)
     ready = instrument("soft-skills")
     first, second = ready.instrument.items[:2]
@@ -170,7 +176,7 @@ def test_the_deadline_grace_is_short(teacher, late, accepted):  # noqa: F811
         ("ordering", [True, 0, 1], "Ожидается целое число"),
     ],
 )
-def test_bad_json_answers_leave_the_saved_ones(teacher, kind, answer, message):  # noqa: F811
+def test_bad_json_answers_leave_the_saved_ones(teacher, kind, answer, message):
     attempt = open_attempt(teacher, "mathematics-teacher")
     ready = instrument("mathematics-teacher")
     (item,) = items_of("mathematics-teacher", kind)
@@ -192,7 +198,7 @@ def test_bad_json_answers_leave_the_saved_ones(teacher, kind, answer, message): 
     assert attempt.sequence == 3 and saved(attempt) == before
 
 
-def test_somebody_elses_attempt_is_not_found_anywhere(app, teacher):  # noqa: F811
+def test_somebody_elses_attempt_is_not_found_anywhere(app, teacher):
     attempt = open_attempt(teacher)
     make_user(email="other@example.org")
     other = app.test_client()
@@ -210,7 +216,7 @@ def test_somebody_elses_attempt_is_not_found_anywhere(app, teacher):  # noqa: F8
     assert stored.sequence == 0 and stored.submit_reason == "taker"
 
 
-def test_without_scripts_the_page_asks_to_press_save(teacher):  # noqa: F811
+def test_without_scripts_the_page_asks_to_press_save(teacher):
     attempt = open_attempt(teacher)
     page = teacher.get(f"/diagnostics/attempts/{attempt.id}").get_data(as_text=True)
     # The autosave sentence is hidden until the script shows it (tested in the browser).

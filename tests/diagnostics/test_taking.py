@@ -8,52 +8,19 @@ from sqlalchemy import func, select
 
 from competence.accounts.models import Role
 from competence.database import utcnow
-from competence.diagnostics.models import Attempt, AttemptAnswer, CompetenceScore
+from competence.diagnostics.models import Attempt, CompetenceScore
 from competence.extensions import db
 from competence.outbox.models import OutboxMessage
-from tests.diagnostics.helpers import best_answer, instrument, load_instruments
+from tests.diagnostics.helpers import (
+    best_answer,
+    instrument,
+    load_instruments,
+    open_attempt,
+    save,
+    saved,
+    start,
+)
 from tests.factories import csrf_token, login, make_user, post_form
-
-
-@pytest.fixture
-def teacher(client):
-    load_instruments()
-    make_user(subjects=("mathematics",))
-    login(client)
-    return client
-
-
-def start(client, key):
-    page = "/diagnostics/"
-    response = client.post(
-        f"/diagnostics/{key}/start", data={"csrf_token": csrf_token(client, page)}
-    )
-    return response
-
-
-def open_attempt(client, key="soft-skills") -> Attempt:
-    response = start(client, key)
-    assert response.status_code == 302, response.get_data(as_text=True)
-    attempt_id = int(response.headers["Location"].rsplit("/", 1)[1])
-    return db.session.get(Attempt, attempt_id)
-
-
-def save(client, attempt, item, answer, sequence=None, token=None):
-    token = token or csrf_token(client, f"/diagnostics/attempts/{attempt.id}")
-    if sequence is None:
-        db.session.refresh(attempt)
-        sequence = attempt.sequence
-    return client.post(
-        f"/api/attempts/{attempt.id}/answers",
-        json={"item": item, "answer": answer, "sequence": sequence},
-        headers={"X-CSRFToken": token},
-    )
-
-
-def saved(attempt) -> dict:
-    db.session.expire_all()
-    rows = db.session.scalars(select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt.id))
-    return {row.item_id: row.value for row in rows}
 
 
 def test_offers_follow_position_and_subjects(app):

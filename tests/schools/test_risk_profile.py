@@ -9,8 +9,7 @@ from competence.instruments.library import compiled_version
 from competence.schools.dataset import load_dataset
 from competence.schools.risk import MAJORITY_SHARE, risk_profile
 from competence.tracks.library import load_catalog
-from tests.diagnostics.helpers import best_answer, load_instruments, worst_answer
-from tests.diagnostics.test_results import take
+from tests.diagnostics.helpers import best_answer, load_instruments, take, worst_answer
 from tests.factories import login, make_user
 from tests.schools.helpers import load_region
 

@@ -15,8 +15,7 @@ from competence.outbox.models import OutboxMessage
 from competence.tracks.library import load_catalog
 from competence.tracks.models import CatalogModule, DevelopmentTrack, ModuleStatus, TrackStatus
 from competence.tracks.services import local_today
-from tests.diagnostics.helpers import load_instruments, worst_answer
-from tests.diagnostics.test_results import take
+from tests.diagnostics.helpers import load_instruments, take, worst_answer
 from tests.factories import login, make_user, post_form
 from tests.tracks.test_tracks import PDF, act, build, finish, modules
 

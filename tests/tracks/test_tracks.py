@@ -13,8 +13,7 @@ from competence.outbox.services import deliver_due
 from competence.tracks.library import load_catalog
 from competence.tracks.models import DevelopmentTrack, ModuleStatus, TrackModule
 from competence.tracks.recommendations import recommend
-from tests.diagnostics.helpers import best_answer, load_instruments, worst_answer
-from tests.diagnostics.test_results import take
+from tests.diagnostics.helpers import best_answer, load_instruments, take, worst_answer
 from tests.factories import csrf_token, login, make_school, make_user, post_form
 from tests.smtp import link_in, text_body
 
