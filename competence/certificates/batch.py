@@ -58,6 +58,14 @@ def select_targets(
     return sorted(a.id for a in newest.values() if services.active_certificate(attempt=a) is None)
 
 
+def _shard_count(targets: int) -> int:
+    """Return how many parallel jobs a batch of `targets` certificates is split into."""
+    # Rendering is CPU-bound: parallel shards only help with workers in other processes.
+    if current_app.config["JOBS_BACKEND"] != "rq":
+        return 1
+    return max(1, min(targets, current_app.config["CERTIFICATE_BATCH_SHARDS"]))
+
+
 def start_batch(actor, kind: str, selection: dict, forced_reason: str | None = None):
     """Create a batch for the selected holders and hand it to background jobs (one per shard)."""
     targets = select_targets(
@@ -67,11 +75,7 @@ def start_batch(actor, kind: str, selection: dict, forced_reason: str | None = N
         selection.get("document_id"),
         include_unfinished=bool(forced_reason),
     )
-    # Rendering is CPU-bound: parallel shards only help with workers in other processes.
-    parallel = current_app.config["JOBS_BACKEND"] == "rq"
-    shards = (
-        max(1, min(len(targets), current_app.config["CERTIFICATE_BATCH_SHARDS"])) if parallel else 1
-    )
+    shards = _shard_count(len(targets))
     batch = CertificateBatch(
         created_by_id=actor.id,
         kind=kind,
@@ -106,10 +110,15 @@ def _issue_one(batch: CertificateBatch, target_id: int, actor) -> None:
         services.issue_for_attempt(db.session.get(Attempt, target_id), actor, commit=False)
 
 
+def _target(batch: CertificateBatch, target_id: int) -> DevelopmentTrack | Attempt | None:
+    """Return the track or diagnostic attempt a target id of a batch names."""
+    model = DevelopmentTrack if batch.kind == CertificateKind.TRACK else Attempt
+    return db.session.get(model, target_id)
+
+
 def _holder(batch: CertificateBatch, target_id: int) -> User | None:
     """Return the holder a target belongs to, for the error report."""
-    model = DevelopmentTrack if batch.kind == CertificateKind.TRACK else Attempt
-    target = db.session.get(model, target_id)
+    target = _target(batch, target_id)
     return target.user if target is not None else None
 
 
@@ -219,12 +228,7 @@ def resume_batch(batch: CertificateBatch, actor) -> int:
         for target_id in batch.targets
         if target_id not in failed and not _certified(batch, target_id)
     ]
-    parallel = current_app.config["JOBS_BACKEND"] == "rq"
-    shards = (
-        max(1, min(len(remaining), current_app.config["CERTIFICATE_BATCH_SHARDS"]))
-        if parallel
-        else 1
-    )
+    shards = _shard_count(len(remaining))
     batch.targets, batch.shards, batch.shards_done = remaining, shards, 0
     batch.status, batch.progressed_at = BatchStatus.RUNNING, utcnow()
     audit.record("certificate_batch_resumed", actor, "batch", batch.id, remaining=len(remaining))
@@ -271,8 +275,7 @@ def resume_stalled_batches() -> int:
 
 def _certified(batch: CertificateBatch, target_id: int) -> bool:
     """Tell whether a target of a batch already has a valid certificate."""
-    model = DevelopmentTrack if batch.kind == CertificateKind.TRACK else Attempt
-    target = db.session.get(model, target_id)
+    target = _target(batch, target_id)
     if target is None:
         return True
     if batch.kind == CertificateKind.TRACK:

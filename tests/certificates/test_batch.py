@@ -184,21 +184,24 @@ def test_the_batch_form_refuses_a_school_of_another_municipality(app):
     assert db.session.scalar(select(func.count(CertificateBatch.id))) == 0
 
 
+def batch_whose_worker_died(monkeypatch, holders: int) -> CertificateBatch:
+    """Start a diagnostic batch for a school of `holders` whose job never runs (stays queued)."""
+    prepare()
+    school = make_school()
+    for user in staff(school, holders):
+        finished_attempt(user, worst_answer)
+    admin = make_user(email="admin@example.org", role=Role.ADMIN, position="other")
+    monkeypatch.setattr(batches, "enqueue", lambda *args: None)
+    return batches.start_batch(admin, "diagnostic", {"school_id": school.id})
+
+
 def test_a_stalled_batch_is_resumed_on_what_it_has_not_reached(app_factory, monkeypatch):
     from datetime import timedelta
 
     from competence.database import utcnow
 
     app = app_factory(JOBS_BACKEND="sync")
-    prepare()
-    school = make_school()
-    users = staff(school, 3)
-    for user in users:
-        finished_attempt(user, worst_answer)
-    admin = make_user(email="admin@example.org", role=Role.ADMIN, position="other")
-    # The worker dies: the job is never run, the batch stays queued.
-    monkeypatch.setattr(batches, "enqueue", lambda *args: None)
-    batch = batches.start_batch(admin, "diagnostic", {"school_id": school.id})
+    batch = batch_whose_worker_died(monkeypatch, 3)
     # One certificate was issued before the worker died.
     from competence.certificates import services
     from competence.diagnostics.models import Attempt
@@ -233,13 +236,7 @@ def test_stalled_batches_resume_by_themselves_and_only_once(app_factory, monkeyp
     from competence.database import utcnow
 
     app_factory(JOBS_BACKEND="sync")
-    prepare()
-    school = make_school()
-    for user in staff(school, 2):
-        finished_attempt(user, worst_answer)
-    admin = make_user(email="admin@example.org", role=Role.ADMIN, position="other")
-    monkeypatch.setattr(batches, "enqueue", lambda *args: None)  # the worker dies at once
-    batch = batches.start_batch(admin, "diagnostic", {"school_id": school.id})
+    batch = batch_whose_worker_died(monkeypatch, 2)
     monkeypatch.undo()
     assert batches.resume_stalled_batches() == 0  # silent for a moment only: not stalled
     batch.created_at = utcnow() - timedelta(minutes=5)
