@@ -19,11 +19,13 @@ def worker_command(burst: bool) -> None:
     if not url:
         raise click.ClickException("REDIS_URL is not set")
     from competence.certificates.batch import resume_stalled_batches
+    from competence.certificates.document import warm_up
 
     connection = redis_connection(url)
     # Batches whose worker died (killed, machine restarted) go on with this one.
     resumed = resume_stalled_batches()
     if resumed:
         click.echo(f"Resumed {resumed} stalled certificate batch(es)")
+    warm_up()
     # SimpleWorker runs jobs in this process, so they share the app context and its engine.
     SimpleWorker([Queue(connection=connection)], connection=connection).work(burst=burst)

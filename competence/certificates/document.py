@@ -44,3 +44,24 @@ def certificate_html(certificate, verify_url: str) -> str:
 def render_certificate(certificate, verify_url: str) -> bytes:
     """Render a certificate to a one-page A4 PDF."""
     return render_pdf(certificate_html(certificate, verify_url), STYLESHEETS)
+
+
+def warm_up() -> None:
+    """Render a sample certificate, so that the first real one does not wait for the fonts.
+
+    The first page a process renders loads and configures the fonts (most of a second); a jobs
+    worker does it at its start instead of in the first batch.
+    """
+    from competence.certificates.models import Certificate
+    from competence.database import utcnow
+
+    sample = Certificate(
+        number="ХКИРО-2000-000000",
+        kind="diagnostic",
+        holder_name="Образец",
+        title="Образец",
+        hours=0,
+        details={"total": 0, "competences": [{"title": "—", "score": 0, "level": "—"}]},
+        issued_at=utcnow(),
+    )
+    render_certificate(sample, "https://example.org/verify")

@@ -11,6 +11,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from competence import audit
+from competence.accounts.models import User
 from competence.certificates.document import render_certificate
 from competence.certificates.models import Certificate, CertificateCounter, CertificateKind
 from competence.database import utcnow
@@ -45,29 +46,31 @@ def parse_number(text: str) -> tuple[int, int] | None:
     return (int(match.group(1)), int(match.group(2))) if match else None
 
 
-def next_serial(year: int) -> int:
-    """Take the next serial number of a year; numbers are never reused.
+def take_numbers(count: int = 1) -> tuple[int, int]:
+    """Take `count` consecutive serial numbers of this year; return (year, the first serial).
 
-    The number is taken in a transaction of its own, committed at once, so the counter is locked
-    only for that moment and not while the certificate renders: parallel batch shards (and, on
-    SQLite, every writer) would otherwise wait for each other's PDFs. A number whose certificate
-    then fails is skipped, not given again.
+    The year of a number is the portal's local year, the one the certificate is dated in.
+    Numbers are never reused. They are taken in a transaction of their own, committed at once,
+    so the counter is locked only for that moment and not while certificates render: parallel
+    batch shards (and, on SQLite, every writer) would otherwise wait for each other's PDFs. A
+    number whose certificate then fails is skipped, not given again.
     """
+    year = to_user_timezone(utcnow()).year
     for _ in range(3):
         try:
             with db.engine.begin() as connection:
-                taken = connection.execute(
+                last = connection.execute(
                     update(CertificateCounter)
                     .where(CertificateCounter.year == year)
-                    .values(last=CertificateCounter.last + 1)
+                    .values(last=CertificateCounter.last + count)
                     .returning(CertificateCounter.last)
                 ).scalar()
-                if taken is None:
+                if last is None:
                     # The first certificate of a year creates its counter; a concurrent first
                     # one makes this insert fail, and the update succeeds on the next round.
-                    connection.execute(insert(CertificateCounter).values(year=year, last=1))
-                    taken = 1
-            return taken
+                    connection.execute(insert(CertificateCounter).values(year=year, last=count))
+                    last = count
+            return year, last - count + 1
         except IntegrityError:
             continue
     raise RuntimeError("could not take a certificate number")
@@ -150,71 +153,21 @@ def attempt_content(attempt: Attempt) -> Content:
     )
 
 
-def _issue(kind, user, content: Content, actor, forced_reason=None, track=None, attempt=None):
-    """Number, render, store and send a certificate (added to the session, not committed)."""
-    now = utcnow()
-    # The year of the number is the portal's local year, the one the certificate is dated in.
-    year = to_user_timezone(now).year
-    serial = next_serial(year)
-    certificate = Certificate(
-        number=format_number(year, serial),
-        year=year,
-        serial=serial,
-        kind=kind,
-        user_id=user.id,
-        track_id=track.id if track else None,
-        attempt_id=attempt.id if attempt else None,
-        holder_name=user.full_name,
-        title=content.title,
-        hours=content.hours,
-        details=content.details,
-        issued_at=now,
-        issued_by_id=getattr(actor, "id", None),
-        forced_reason=forced_reason,
-    )
-    verify_url = external_url("certificates.verify", number=certificate.number)
-    certificate.pdf = render_certificate(certificate, verify_url)
-    certificate.pdf_sha256 = hashlib.sha256(certificate.pdf).hexdigest()
-    db.session.add(certificate)
-    queue_email(
-        "certificate_issued",
-        user.email,
-        _l("Certificate %(number)s", number=certificate.number),
-        "certificate_issued",
-        locale=user.locale,
-        user=user,
-        certificate=certificate,
-        link=verify_url,
-        attachments=((f"{certificate.number}.pdf", "application/pdf", certificate.pdf),),
-    )
-    audit.record(
-        "certificate_issued",
-        actor,
-        "certificate",
-        certificate.number,
-        kind=kind,
-        holder=user.id,
-        forced_reason=forced_reason,
-    )
-    return certificate
+@dataclass
+class Plan:
+    """A certificate about to be issued: to whom, for what, and the one it replaces, if any."""
+
+    kind: str
+    user: User
+    content: Content
+    track: DevelopmentTrack | None = None
+    attempt: Attempt | None = None
+    forced_reason: str | None = None
+    replaces: Certificate | None = None
 
 
-def _supersede(certificate: Certificate, actor, by: Certificate) -> None:
-    """Revoke a forced certificate that the certificate of the completed track replaces.
-
-    Left to the flush, which writes updates before inserts: the forced certificate is revoked
-    before its replacement is stored (one valid certificate per track).
-    """
-    certificate.revoke_reason = str(
-        _l("Replaced by certificate %(number)s of the completed track.", number=by.number)
-    )
-    certificate.revoked_at = by.issued_at
-    certificate.revoked_by_id = getattr(actor, "id", None)
-    audit.record("certificate_superseded", actor, "certificate", certificate.number, by=by.number)
-
-
-def issue_for_track(track: DevelopmentTrack, actor=None, forced_reason=None, commit=True):
-    """Issue the certificate of a development track; a track not completed needs a reason.
+def plan_for_track(track: DevelopmentTrack, forced_reason: str | None = None) -> Plan:
+    """Check that a development track may be certified; a track not completed needs a reason.
 
     A certificate forced before the track was completed is replaced by the real one (and
     revoked with a note) once the track is completed and the diagnostic retaken.
@@ -238,29 +191,122 @@ def issue_for_track(track: DevelopmentTrack, actor=None, forced_reason=None, com
             )
     else:
         forced_reason = None
-    certificate = _issue(
-        CertificateKind.TRACK, track.user, track_content(track), actor, forced_reason, track=track
+    return Plan(
+        CertificateKind.TRACK,
+        track.user,
+        track_content(track),
+        track=track,
+        forced_reason=forced_reason,
+        replaces=replaced,
     )
-    if replaced is not None:
-        _supersede(replaced, actor, by=certificate)
-    if commit:
-        db.session.commit()
-    return certificate
 
 
-def issue_for_attempt(attempt: Attempt, actor=None, commit=True):
-    """Issue the certificate of a completed diagnostic (once per attempt)."""
+def plan_for_attempt(attempt: Attempt) -> Plan:
+    """Check that a completed diagnostic may be certified (once per attempt)."""
     if not attempt.is_submitted:
         raise CertificateError(_l("The diagnostic is not finished yet."), status=422)
     existing = active_certificate(attempt=attempt)
     if existing is not None:
-        return existing
-    certificate = _issue(
-        CertificateKind.DIAGNOSTIC, attempt.user, attempt_content(attempt), actor, attempt=attempt
+        raise CertificateError(
+            _l(
+                "A certificate for this diagnostic is already issued: %(number)s.",
+                number=existing.number,
+            )
+        )
+    return Plan(CertificateKind.DIAGNOSTIC, attempt.user, attempt_content(attempt), attempt=attempt)
+
+
+def make(plan: Plan, actor, year: int, serial: int) -> Certificate:
+    """Number and render a planned certificate; nothing is added to the session yet."""
+    certificate = Certificate(
+        number=format_number(year, serial),
+        year=year,
+        serial=serial,
+        kind=plan.kind,
+        user_id=plan.user.id,
+        track_id=plan.track.id if plan.track else None,
+        attempt_id=plan.attempt.id if plan.attempt else None,
+        holder_name=plan.user.full_name,
+        title=plan.content.title,
+        hours=plan.content.hours,
+        details=plan.content.details,
+        issued_at=utcnow(),
+        issued_by_id=getattr(actor, "id", None),
+        forced_reason=plan.forced_reason,
     )
-    if commit:
-        db.session.commit()
+    certificate.pdf = render_certificate(certificate, verify_url(certificate))
+    certificate.pdf_sha256 = hashlib.sha256(certificate.pdf).hexdigest()
     return certificate
+
+
+def verify_url(certificate: Certificate) -> str:
+    """Return the public verification address of a certificate (printed in its QR code)."""
+    return external_url("certificates.verify", number=certificate.number)
+
+
+def record(certificate: Certificate, plan: Plan, actor) -> None:
+    """Store a made certificate with its e-mail to the holder and the audit entry (no commit)."""
+    db.session.add(certificate)
+    user = plan.user
+    queue_email(
+        "certificate_issued",
+        user.email,
+        _l("Certificate %(number)s", number=certificate.number),
+        "certificate_issued",
+        locale=user.locale,
+        user=user,
+        certificate=certificate,
+        link=verify_url(certificate),
+        attachments=((f"{certificate.number}.pdf", "application/pdf", certificate.pdf),),
+    )
+    audit.record(
+        "certificate_issued",
+        actor,
+        "certificate",
+        certificate.number,
+        kind=plan.kind,
+        holder=user.id,
+        forced_reason=plan.forced_reason,
+    )
+    if plan.replaces is not None:
+        _supersede(plan.replaces, actor, by=certificate)
+
+
+def _issue(plan: Plan, actor) -> Certificate:
+    """Number, render, store and send one certificate, committed."""
+    year, serial = take_numbers()
+    certificate = make(plan, actor, year, serial)
+    record(certificate, plan, actor)
+    db.session.commit()
+    return certificate
+
+
+def _supersede(certificate: Certificate, actor, by: Certificate) -> None:
+    """Revoke a forced certificate that the certificate of the completed track replaces.
+
+    Left to the flush, which writes updates before inserts: the forced certificate is revoked
+    before its replacement is stored (one valid certificate per track).
+    """
+    certificate.revoke_reason = str(
+        _l("Replaced by certificate %(number)s of the completed track.", number=by.number)
+    )
+    certificate.revoked_at = by.issued_at
+    certificate.revoked_by_id = getattr(actor, "id", None)
+    audit.record("certificate_superseded", actor, "certificate", certificate.number, by=by.number)
+
+
+def issue_for_track(track: DevelopmentTrack, actor=None, forced_reason=None) -> Certificate:
+    """Issue the certificate of a development track; a track not completed needs a reason."""
+    return _issue(plan_for_track(track, forced_reason), actor)
+
+
+def issue_for_attempt(attempt: Attempt, actor=None) -> Certificate:
+    """Issue the certificate of a completed diagnostic, or return the one already issued."""
+    if attempt.is_submitted:
+        existing = active_certificate(attempt=attempt)
+        if existing is not None:
+            return existing
+    return _issue(plan_for_attempt(attempt), actor)
 
 
 def revoke(certificate: Certificate, actor, reason: str) -> None:

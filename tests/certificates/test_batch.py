@@ -3,13 +3,19 @@
 import os
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from competence.accounts.models import Role
 from competence.certificates import batch as batches
 from competence.certificates import document
-from competence.certificates.models import BatchStatus, Certificate, CertificateBatch
+from competence.certificates.models import (
+    BatchStatus,
+    Certificate,
+    CertificateBatch,
+    CertificateCounter,
+)
 from competence.extensions import db
+from competence.outbox.models import OutboxMessage
 from competence.tracks import services as tracks
 from tests.certificates.helpers import finished_attempt, prepare
 from tests.diagnostics.helpers import worst_answer
@@ -91,6 +97,56 @@ def test_a_batch_by_school_goes_on_past_a_failure(app_factory, failing_for):
     assert (again.total, again.issued) == (1, 1)
 
 
+def test_groups_of_a_batch_number_without_gaps_and_keep_going(app_factory, monkeypatch):
+    from competence.certificates import services
+
+    app_factory(JOBS_BACKEND="sync")
+    prepare()
+    school = make_school()
+    people = staff(school) + [
+        make_user(email=f"x{n}@example.org", full_name=f"Дополнительный {n}", school=school)
+        for n in range(3)
+    ]
+    for user in people:
+        finished_attempt(user, worst_answer)
+    admin = make_user(email="admin@example.org", role=Role.ADMIN, position="other")
+    # Groups of two, so that the seven holders span four groups.
+    monkeypatch.setattr(batches, "GROUP", 2)
+    # The third holder got a certificate by hand after the batch chose its holders.
+    real_plan = batches._plan
+
+    def plan(batch, target):
+        if target is not None and target.user.full_name == "Васильева Вера":
+            services.issue_for_attempt(target)
+        return real_plan(batch, target)
+
+    monkeypatch.setattr(batches, "_plan", plan)
+    real_render = services.render_certificate
+
+    def render(certificate, url):
+        if certificate.holder_name == "Дополнительный 1":
+            raise RuntimeError("шрифт не найден")
+        return real_render(certificate, url)
+
+    monkeypatch.setattr(services, "render_certificate", render)
+    batch = batches.start_batch(admin, "diagnostic", {"school_id": school.id})
+    db.session.expire_all()
+    batch = db.session.get(CertificateBatch, batch.id)
+    assert batch.status == BatchStatus.FINISHED
+    assert (batch.total, batch.issued, batch.skipped, batch.failed) == (7, 5, 1, 1)
+    assert [e.holder_name for e in batch.errors] == ["Дополнительный 1"]
+    serials = db.session.scalars(select(Certificate.serial).order_by(Certificate.serial)).all()
+    # Seven numbers were taken: five by the batch's certificates, one by the certificate issued
+    # by hand, one by the failed render (a number is never given twice). The skipped holder
+    # took none from the batch.
+    assert len(serials) == 6 and len(set(serials)) == 6
+    assert serials[-1] - serials[0] == 6
+    letters = db.session.scalar(
+        select(func.count(OutboxMessage.id)).where(OutboxMessage.kind == "certificate_issued")
+    )
+    assert letters == 6
+
+
 def test_a_track_batch_with_a_reason_includes_unfinished_tracks(app_factory):
     app_factory(JOBS_BACKEND="sync")
     prepare()
@@ -114,11 +170,11 @@ def test_a_track_batch_with_a_reason_includes_unfinished_tracks(app_factory):
 )
 def test_the_batch_runs_in_an_rq_worker(app_factory):
     from redis import Redis
-    from rq import Queue, SimpleWorker
+    from rq import Queue
 
     url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
     Redis.from_url(url).flushdb()
-    app_factory(JOBS_BACKEND="rq", REDIS_URL=url)
+    app = app_factory(JOBS_BACKEND="rq", REDIS_URL=url)
     prepare()
     school = make_school()
     for user in staff(school, 2):
@@ -128,8 +184,10 @@ def test_the_batch_runs_in_an_rq_worker(app_factory):
     assert batch.status == BatchStatus.QUEUED
     connection = Redis.from_url(url)
     assert Queue(connection=connection).count == 2
-    # The worker runs in this process inside the test's app context, like `flask jobs worker`.
-    SimpleWorker([Queue(connection=connection)], connection=connection).work(burst=True)
+    # `flask jobs worker` as production runs it (here until the queue is empty): it warms up
+    # the renderer, then takes the two jobs.
+    result = app.test_cli_runner().invoke(args=["jobs", "worker", "--burst"])
+    assert result.exit_code == 0, result.output
     db.session.expire_all()
     batch = db.session.get(CertificateBatch, batch.id)
     assert batch.shards == 2  # two jobs, for two worker processes
@@ -137,7 +195,7 @@ def test_the_batch_runs_in_an_rq_worker(app_factory):
     assert db.session.scalar(select(func.count(Certificate.id))) == 2
 
 
-def test_a_database_failure_on_one_certificate_does_not_stop_the_batch(app_factory, monkeypatch):
+def test_a_database_failure_on_one_certificate_does_not_stop_the_batch(app_factory):
     from competence.certificates import services
 
     app_factory(JOBS_BACKEND="sync")
@@ -146,17 +204,27 @@ def test_a_database_failure_on_one_certificate_does_not_stop_the_batch(app_facto
     for user in staff(school, 3):
         finished_attempt(user, worst_answer)
     admin = make_user(email="admin@example.org", role=Role.ADMIN, position="other")
-    # Every certificate gets number 1: the second and third fail when written (unique number).
-    monkeypatch.setattr(services, "next_serial", lambda year: 1)
+    # The counter fell behind (a restored backup): the first number it gives is taken already, so
+    # that certificate fails when written; the group is then written one by one.
+    outsider = make_user(email="out@example.org", school=school, full_name="Дмитриев Денис")
+    taken = services.issue_for_attempt(finished_attempt(outsider, worst_answer))
+    db.session.execute(update(CertificateCounter).values(last=taken.serial - 1))
+    db.session.commit()
     batch = batches.start_batch(admin, "diagnostic", {"school_id": school.id})
     db.session.expire_all()
     batch = db.session.get(CertificateBatch, batch.id)
     assert batch.status == BatchStatus.FINISHED
-    assert (batch.total, batch.issued, batch.failed) == (3, 1, 2)
+    assert (batch.total, batch.issued, batch.failed) == (3, 2, 1)
     assert [e.error for e in batch.errors] == [
         "Не удалось сформировать сертификат (IntegrityError)."
-    ] * 2
-    assert db.session.scalar(select(func.count(Certificate.id))) == 1
+    ]
+    numbers = db.session.scalars(select(Certificate.number).order_by(Certificate.serial)).all()
+    assert len(numbers) == 3 and len(set(numbers)) == 3
+    # The two certificates written have their e-mails; the failed one left nothing behind.
+    letters = db.session.scalars(
+        select(OutboxMessage.subject).where(OutboxMessage.kind == "certificate_issued")
+    ).all()
+    assert sorted(letters) == sorted(f"Сертификат {number}" for number in numbers)
 
 
 def test_the_batch_form_refuses_a_school_of_another_municipality(app):
