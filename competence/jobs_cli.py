@@ -26,6 +26,9 @@ def worker_command(burst: bool) -> None:
     resumed = resume_stalled_batches()
     if resumed:
         click.echo(f"Resumed {resumed} stalled certificate batch(es)")
-    warm_up()
+    try:
+        warm_up()
+    except Exception:  # noqa: BLE001 - the worker still runs; each certificate reports its error
+        current_app.logger.exception("the certificate renderer could not warm up")
     # SimpleWorker runs jobs in this process, so they share the app context and its engine.
     SimpleWorker([Queue(connection=connection)], connection=connection).work(burst=burst)

@@ -3,12 +3,13 @@
 import hashlib
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask import current_app
 from flask_babel import format_date, to_user_timezone
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from competence import audit
 from competence.accounts.models import User
@@ -46,17 +47,24 @@ def parse_number(text: str) -> tuple[int, int] | None:
     return (int(match.group(1)), int(match.group(2))) if match else None
 
 
-def take_numbers(count: int = 1) -> tuple[int, int]:
-    """Take `count` consecutive serial numbers of this year; return (year, the first serial).
+def number_year(moment: datetime) -> int:
+    """Return the year of the numbers of certificates issued at `moment`.
 
-    The year of a number is the portal's local year, the one the certificate is dated in.
+    It is the portal's local year, the one the certificate is dated in.
+    """
+    return to_user_timezone(moment).year
+
+
+def take_numbers(year: int, count: int = 1) -> int:
+    """Take `count` consecutive serial numbers of a year; return the first.
+
     Numbers are never reused. They are taken in a transaction of their own, committed at once,
     so the counter is locked only for that moment and not while certificates render: parallel
     batch shards (and, on SQLite, every writer) would otherwise wait for each other's PDFs. A
     number whose certificate then fails is skipped, not given again.
     """
-    year = to_user_timezone(utcnow()).year
-    for _ in range(3):
+    rounds_left = 3
+    while True:
         try:
             with db.engine.begin() as connection:
                 last = connection.execute(
@@ -70,10 +78,12 @@ def take_numbers(count: int = 1) -> tuple[int, int]:
                     # one makes this insert fail, and the update succeeds on the next round.
                     connection.execute(insert(CertificateCounter).values(year=year, last=count))
                     last = count
-            return year, last - count + 1
-        except IntegrityError:
-            continue
-    raise RuntimeError("could not take a certificate number")
+            return last - count + 1
+        except (IntegrityError, OperationalError):
+            # A concurrent first number of the year, or a database busy for longer than usual.
+            rounds_left -= 1
+            if not rounds_left:
+                raise
 
 
 def active_certificate(track: DevelopmentTrack | None = None, attempt: Attempt | None = None):
@@ -216,8 +226,12 @@ def plan_for_attempt(attempt: Attempt) -> Plan:
     return Plan(CertificateKind.DIAGNOSTIC, attempt.user, attempt_content(attempt), attempt=attempt)
 
 
-def make(plan: Plan, actor, year: int, serial: int) -> Certificate:
-    """Number and render a planned certificate; nothing is added to the session yet."""
+def make(plan: Plan, actor, issued_at: datetime, serial: int) -> Certificate:
+    """Number and render a planned certificate; nothing is added to the session yet.
+
+    `serial` is a number of the year of `issued_at` (see `take_numbers`).
+    """
+    year = number_year(issued_at)
     certificate = Certificate(
         number=format_number(year, serial),
         year=year,
@@ -230,7 +244,7 @@ def make(plan: Plan, actor, year: int, serial: int) -> Certificate:
         title=plan.content.title,
         hours=plan.content.hours,
         details=plan.content.details,
-        issued_at=utcnow(),
+        issued_at=issued_at,
         issued_by_id=getattr(actor, "id", None),
         forced_reason=plan.forced_reason,
     )
@@ -274,8 +288,8 @@ def record(certificate: Certificate, plan: Plan, actor) -> None:
 
 def _issue(plan: Plan, actor) -> Certificate:
     """Number, render, store and send one certificate, committed."""
-    year, serial = take_numbers()
-    certificate = make(plan, actor, year, serial)
+    now = utcnow()
+    certificate = make(plan, actor, now, take_numbers(number_year(now)))
     record(certificate, plan, actor)
     db.session.commit()
     return certificate

@@ -7,6 +7,7 @@ from sqlalchemy import func, select, update
 
 from competence.accounts.models import Role
 from competence.certificates import batch as batches
+from competence.certificates import batch_groups as groups
 from competence.certificates import document
 from competence.certificates.models import (
     BatchStatus,
@@ -111,19 +112,21 @@ def test_groups_of_a_batch_number_without_gaps_and_keep_going(app_factory, monke
         finished_attempt(user, worst_answer)
     admin = make_user(email="admin@example.org", role=Role.ADMIN, position="other")
     # Groups of two, so that the seven holders span four groups.
-    monkeypatch.setattr(batches, "GROUP", 2)
+    monkeypatch.setattr(groups, "GROUP", 2)
     # The third holder got a certificate by hand after the batch chose its holders.
-    real_plan = batches._plan
+    real_plan = groups._plan
 
     def plan(batch, target):
         if target is not None and target.user.full_name == "Васильева Вера":
             services.issue_for_attempt(target)
         return real_plan(batch, target)
 
-    monkeypatch.setattr(batches, "_plan", plan)
+    monkeypatch.setattr(groups, "_plan", plan)
     real_render = services.render_certificate
 
     def render(certificate, url):
+        # Nothing of the group is in the session while it renders (no write lock is held).
+        assert not db.session.new and not db.session.dirty
         if certificate.holder_name == "Дополнительный 1":
             raise RuntimeError("шрифт не найден")
         return real_render(certificate, url)
@@ -145,6 +148,167 @@ def test_groups_of_a_batch_number_without_gaps_and_keep_going(app_factory, monke
         select(func.count(OutboxMessage.id)).where(OutboxMessage.kind == "certificate_issued")
     )
     assert letters == 6
+
+
+def test_a_group_that_gets_no_numbers_fails_and_the_batch_goes_on(app_factory, monkeypatch):
+    from competence.certificates import services
+
+    app_factory(JOBS_BACKEND="sync")
+    prepare()
+    school = make_school()
+    for user in staff(school):
+        finished_attempt(user, worst_answer)
+    admin = make_user(email="admin@example.org", role=Role.ADMIN, position="other")
+    monkeypatch.setattr(groups, "GROUP", 2)
+    real_take = services.take_numbers
+    calls = []
+
+    def take_numbers(year, count=1):
+        calls.append(count)
+        if len(calls) == 1:
+            raise RuntimeError("the counter is locked")
+        return real_take(year, count)
+
+    monkeypatch.setattr(services, "take_numbers", take_numbers)
+    batch = batches.start_batch(admin, "diagnostic", {"school_id": school.id})
+    db.session.expire_all()
+    batch = db.session.get(CertificateBatch, batch.id)
+    assert batch.status == BatchStatus.FINISHED
+    assert (batch.issued, batch.failed) == (2, 2)
+    assert [e.holder_name for e in batch.errors] == ["Алексеева Анна", "Борисов Борис"]
+    holders = set(db.session.scalars(select(Certificate.holder_name)))
+    assert holders == {"Васильева Вера", "Григорьев Глеб"}
+
+
+def test_a_broken_record_fails_alone(app_factory, monkeypatch):
+    app_factory(JOBS_BACKEND="sync")
+    prepare()
+    school = make_school()
+    attempts = [finished_attempt(user, worst_answer) for user in staff(school)]
+    admin = make_user(email="admin@example.org", role=Role.ADMIN, position="other")
+    broken = attempts[1].id
+    real_load, real_target = groups._load_targets, groups.target_of
+
+    def load(batch, target_ids):
+        if broken in target_ids:
+            raise ValueError("unreadable row")
+        return real_load(batch, target_ids)
+
+    def target(batch, target_id):
+        if target_id == broken:
+            raise ValueError("unreadable row")
+        return real_target(batch, target_id)
+
+    monkeypatch.setattr(groups, "_load_targets", load)
+    monkeypatch.setattr(groups, "target_of", target)
+    batch = batches.start_batch(admin, "diagnostic", {"school_id": school.id})
+    db.session.expire_all()
+    batch = db.session.get(CertificateBatch, batch.id)
+    assert batch.status == BatchStatus.FINISHED
+    assert (batch.issued, batch.failed) == (3, 1)
+    assert [(e.target_id, e.error) for e in batch.errors] == [
+        (broken, "Не удалось сформировать сертификат (ValueError).")
+    ]
+
+
+def test_a_group_written_again_one_by_one_gets_new_row_ids(app_factory, monkeypatch):
+    from competence.certificates import services
+
+    app_factory(JOBS_BACKEND="sync")
+    prepare()
+    school = make_school()
+    for user in staff(school, 3):
+        finished_attempt(user, worst_answer)
+    other = make_school(code="t-2", name="МБОУ СОШ № 2", municipality="Другой район")
+    outsider = finished_attempt(make_user(email="out@example.org", school=other), worst_answer)
+    admin = make_user(email="admin@example.org", role=Role.ADMIN, position="other")
+    real_report = groups._report
+    calls = []
+
+    def report(batch_id, outcome):
+        calls.append(outcome.issued)
+        if len(calls) == 1:  # the group's certificates are inserted, then the progress fails
+            raise RuntimeError("connection lost")
+        if len(calls) == 2:  # meanwhile a certificate by hand takes the row ids they had
+            services.issue_for_attempt(db.session.merge(outsider))
+        return real_report(batch_id, outcome)
+
+    monkeypatch.setattr(groups, "_report", report)
+    batch = batches.start_batch(admin, "diagnostic", {"school_id": school.id})
+    db.session.expire_all()
+    batch = db.session.get(CertificateBatch, batch.id)
+    assert (batch.issued, batch.failed, batch.skipped) == (3, 0, 0)
+    assert db.session.scalar(select(func.count(Certificate.id))) == 4
+
+
+def test_a_certificate_issued_while_its_group_renders_is_skipped(app_factory, monkeypatch):
+    from competence.certificates import services
+    from competence.diagnostics.models import Attempt
+
+    app_factory(JOBS_BACKEND="sync")
+    prepare()
+    school = make_school()
+    for user in staff(school, 3):
+        finished_attempt(user, worst_answer)
+    admin = make_user(email="admin@example.org", role=Role.ADMIN, position="other")
+    real_render = services.render_certificate
+    by_hand = []
+
+    def render(certificate, url):
+        if certificate.holder_name == "Борисов Борис" and not by_hand:
+            # The holder asks for the certificate in the cabinet at this very moment.
+            by_hand.append(certificate.attempt_id)
+            attempt = db.session.get(Attempt, by_hand[0])
+            by_hand.append(services.issue_for_attempt(attempt).number)
+        return real_render(certificate, url)
+
+    monkeypatch.setattr(services, "render_certificate", render)
+    batch = batches.start_batch(admin, "diagnostic", {"school_id": school.id})
+    db.session.expire_all()
+    batch = db.session.get(CertificateBatch, batch.id)
+    assert (batch.issued, batch.skipped, batch.failed) == (2, 1, 0)
+    valid = db.session.scalars(select(Certificate).where(Certificate.revoked_at.is_(None))).all()
+    assert len(valid) == 3 and by_hand[1] in {c.number for c in valid}
+
+
+def test_a_track_batch_replaces_a_certificate_forced_before_completion(app_factory, monkeypatch):
+    from datetime import timedelta
+
+    from competence.certificates import services
+    from competence.tracks.models import TrackModule
+    from tests.diagnostics.helpers import best_answer
+
+    app_factory(JOBS_BACKEND="sync")
+    prepare()
+    school = make_school()
+    teacher = staff(school, 1)[0]
+    admin = make_user(email="admin@example.org", role=Role.ADMIN, position="other")
+    first = finished_attempt(teacher, worst_answer)
+    track = tracks.build_track(first)
+    forced = services.issue_for_track(track, admin, "Очные курсы").id
+    for entry in [m for m in track.modules if m.mandatory]:
+        tracks.mark_done(db.session.get(TrackModule, entry.id), "Выполнено", "", None)
+    first.submitted_at -= timedelta(days=400)
+    first.started_at -= timedelta(days=400)
+    db.session.commit()
+
+    def refuse(*args, **kwargs):
+        raise RuntimeError("the disk is full")
+
+    # The automatic certificate after the retake fails: the completed track keeps the forced one.
+    monkeypatch.setattr(services, "issue_for_track", refuse)
+    finished_attempt(teacher, best_answer)
+    monkeypatch.undo()
+    db.session.expire_all()
+    assert services.active_certificate(track=track).id == forced
+    batch = batches.start_batch(admin, "track", {"school_id": school.id})
+    db.session.expire_all()
+    batch = db.session.get(CertificateBatch, batch.id)
+    assert (batch.total, batch.issued, batch.failed) == (1, 1, 0)
+    forced = db.session.get(Certificate, forced)
+    assert forced.is_revoked and "Заменён сертификатом" in forced.revoke_reason
+    real = services.active_certificate(track=track)
+    assert real.forced_reason is None and real.details["retaken_on"]
 
 
 def test_a_track_batch_with_a_reason_includes_unfinished_tracks(app_factory):
