@@ -6,6 +6,7 @@ WeasyPrint subsets the embedded fonts with HarfBuzz (libharfbuzz-subset0) when i
 which is about seven times faster than its fallback.
 """
 
+import atexit
 import threading
 from functools import cache
 from pathlib import Path
@@ -28,6 +29,17 @@ def stylesheet(path: str):
     from weasyprint import CSS
 
     return CSS(filename=str(STATIC / path), font_config=font_config())
+
+
+@atexit.register
+def _release_fonts() -> None:
+    """Drop the font configuration while the interpreter is whole.
+
+    Its finaliser calls into fontconfig; left to the interpreter's shutdown it runs after the
+    bindings are gone and prints a TypeError.
+    """
+    stylesheet.cache_clear()
+    font_config.cache_clear()
 
 
 def render_pdf(html: str, stylesheets: tuple[str, ...] = ()) -> bytes:
