@@ -32,6 +32,23 @@ def staff(school, count=len(NAMES)):
     ]
 
 
+def school_with_diagnostics(holders: int = len(NAMES)):
+    """Return a school whose first `holders` staff finished a diagnostic, and an administrator."""
+    prepare()
+    school = make_school()
+    for user in staff(school, holders):
+        finished_attempt(user, worst_answer)
+    admin = make_user(email="admin@example.org", role=Role.ADMIN, position="other")
+    return school, admin
+
+
+def run_batch(admin, kind: str, school, reason=None) -> CertificateBatch:
+    """Start a batch for a school (run at once with the sync backend) and return it as stored."""
+    started = batches.start_batch(admin, kind, {"school_id": school.id}, reason)
+    db.session.expire_all()
+    return db.session.get(CertificateBatch, started.id)
+
+
 @pytest.fixture
 def failing_for(monkeypatch):
     """Make rendering fail for one holder, as a broken record would."""
@@ -132,9 +149,7 @@ def test_groups_of_a_batch_number_without_gaps_and_keep_going(app_factory, monke
         return real_render(certificate, url)
 
     monkeypatch.setattr(services, "render_certificate", render)
-    batch = batches.start_batch(admin, "diagnostic", {"school_id": school.id})
-    db.session.expire_all()
-    batch = db.session.get(CertificateBatch, batch.id)
+    batch = run_batch(admin, "diagnostic", school)
     assert batch.status == BatchStatus.FINISHED
     assert (batch.total, batch.issued, batch.skipped, batch.failed) == (7, 5, 1, 1)
     assert [e.holder_name for e in batch.errors] == ["Дополнительный 1"]
@@ -154,11 +169,7 @@ def test_a_group_that_gets_no_numbers_fails_and_the_batch_goes_on(app_factory, m
     from competence.certificates import services
 
     app_factory(JOBS_BACKEND="sync")
-    prepare()
-    school = make_school()
-    for user in staff(school):
-        finished_attempt(user, worst_answer)
-    admin = make_user(email="admin@example.org", role=Role.ADMIN, position="other")
+    school, admin = school_with_diagnostics()
     monkeypatch.setattr(groups, "GROUP", 2)
     real_take = services.take_numbers
     calls = []
@@ -170,9 +181,7 @@ def test_a_group_that_gets_no_numbers_fails_and_the_batch_goes_on(app_factory, m
         return real_take(year, count)
 
     monkeypatch.setattr(services, "take_numbers", take_numbers)
-    batch = batches.start_batch(admin, "diagnostic", {"school_id": school.id})
-    db.session.expire_all()
-    batch = db.session.get(CertificateBatch, batch.id)
+    batch = run_batch(admin, "diagnostic", school)
     assert batch.status == BatchStatus.FINISHED
     assert (batch.issued, batch.failed) == (2, 2)
     assert [e.holder_name for e in batch.errors] == ["Алексеева Анна", "Борисов Борис"]
@@ -201,9 +210,7 @@ def test_a_broken_record_fails_alone(app_factory, monkeypatch):
 
     monkeypatch.setattr(groups, "_load_targets", load)
     monkeypatch.setattr(groups, "target_of", target)
-    batch = batches.start_batch(admin, "diagnostic", {"school_id": school.id})
-    db.session.expire_all()
-    batch = db.session.get(CertificateBatch, batch.id)
+    batch = run_batch(admin, "diagnostic", school)
     assert batch.status == BatchStatus.FINISHED
     assert (batch.issued, batch.failed) == (3, 1)
     assert [(e.target_id, e.error) for e in batch.errors] == [
@@ -234,9 +241,7 @@ def test_a_group_written_again_one_by_one_gets_new_row_ids(app_factory, monkeypa
         return real_report(batch_id, outcome)
 
     monkeypatch.setattr(groups, "_report", report)
-    batch = batches.start_batch(admin, "diagnostic", {"school_id": school.id})
-    db.session.expire_all()
-    batch = db.session.get(CertificateBatch, batch.id)
+    batch = run_batch(admin, "diagnostic", school)
     assert (batch.issued, batch.failed, batch.skipped) == (3, 0, 0)
     assert db.session.scalar(select(func.count(Certificate.id))) == 4
 
@@ -246,11 +251,7 @@ def test_a_certificate_issued_while_its_group_renders_is_skipped(app_factory, mo
     from competence.diagnostics.models import Attempt
 
     app_factory(JOBS_BACKEND="sync")
-    prepare()
-    school = make_school()
-    for user in staff(school, 3):
-        finished_attempt(user, worst_answer)
-    admin = make_user(email="admin@example.org", role=Role.ADMIN, position="other")
+    school, admin = school_with_diagnostics(3)
     real_render = services.render_certificate
     by_hand = []
 
@@ -263,9 +264,7 @@ def test_a_certificate_issued_while_its_group_renders_is_skipped(app_factory, mo
         return real_render(certificate, url)
 
     monkeypatch.setattr(services, "render_certificate", render)
-    batch = batches.start_batch(admin, "diagnostic", {"school_id": school.id})
-    db.session.expire_all()
-    batch = db.session.get(CertificateBatch, batch.id)
+    batch = run_batch(admin, "diagnostic", school)
     assert (batch.issued, batch.skipped, batch.failed) == (2, 1, 0)
     valid = db.session.scalars(select(Certificate).where(Certificate.revoked_at.is_(None))).all()
     assert len(valid) == 3 and by_hand[1] in {c.number for c in valid}
@@ -301,9 +300,7 @@ def test_a_track_batch_replaces_a_certificate_forced_before_completion(app_facto
     monkeypatch.undo()
     db.session.expire_all()
     assert services.active_certificate(track=track).id == forced
-    batch = batches.start_batch(admin, "track", {"school_id": school.id})
-    db.session.expire_all()
-    batch = db.session.get(CertificateBatch, batch.id)
+    batch = run_batch(admin, "track", school)
     assert (batch.total, batch.issued, batch.failed) == (1, 1, 0)
     forced = db.session.get(Certificate, forced)
     assert forced.is_revoked and "Заменён сертификатом" in forced.revoke_reason
@@ -363,20 +360,14 @@ def test_a_database_failure_on_one_certificate_does_not_stop_the_batch(app_facto
     from competence.certificates import services
 
     app_factory(JOBS_BACKEND="sync")
-    prepare()
-    school = make_school()
-    for user in staff(school, 3):
-        finished_attempt(user, worst_answer)
-    admin = make_user(email="admin@example.org", role=Role.ADMIN, position="other")
+    school, admin = school_with_diagnostics(3)
     # The counter fell behind (a restored backup): the first number it gives is taken already, so
     # that certificate fails when written; the group is then written one by one.
     outsider = make_user(email="out@example.org", school=school, full_name="Дмитриев Денис")
     taken = services.issue_for_attempt(finished_attempt(outsider, worst_answer))
     db.session.execute(update(CertificateCounter).values(last=taken.serial - 1))
     db.session.commit()
-    batch = batches.start_batch(admin, "diagnostic", {"school_id": school.id})
-    db.session.expire_all()
-    batch = db.session.get(CertificateBatch, batch.id)
+    batch = run_batch(admin, "diagnostic", school)
     assert batch.status == BatchStatus.FINISHED
     assert (batch.total, batch.issued, batch.failed) == (3, 2, 1)
     assert [e.error for e in batch.errors] == [
@@ -418,11 +409,7 @@ def test_the_batch_form_refuses_a_school_of_another_municipality(app):
 
 def batch_whose_worker_died(monkeypatch, holders: int) -> CertificateBatch:
     """Start a diagnostic batch for a school of `holders` whose job never runs (stays queued)."""
-    prepare()
-    school = make_school()
-    for user in staff(school, holders):
-        finished_attempt(user, worst_answer)
-    admin = make_user(email="admin@example.org", role=Role.ADMIN, position="other")
+    school, admin = school_with_diagnostics(holders)
     monkeypatch.setattr(batches, "enqueue", lambda *args: None)
     return batches.start_batch(admin, "diagnostic", {"school_id": school.id})
 
