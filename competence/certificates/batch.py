@@ -209,10 +209,10 @@ def resume_stalled_batches() -> int:
 
 
 def _certified(batch: CertificateBatch, target_id: int) -> bool:
-    """Tell whether a target of a batch already has a valid certificate."""
+    """Tell whether a target of a batch needs nothing more (the same rule as the selection)."""
     target = groups.target_of(batch, target_id)
     if target is None:
         return True
     if batch.kind == CertificateKind.TRACK:
-        return services.active_certificate(track=target) is not None
+        return not _certifiable(target)
     return services.active_certificate(attempt=target) is not None
