@@ -50,13 +50,16 @@ def _install_system_packages(packages: list[str]) -> None:
         env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
         print("$ apt-get install", " ".join(packages), flush=True)
         subprocess.run(["apt-get", "update", "-qq"], env=env, check=False)
-        subprocess.run(["apt-get", "install", "-y", "-qq", *packages], env=env, check=False)
-    else:
-        print(
-            "note: install these system packages for PDF certificates and browser tests: "
-            + " ".join(packages),
-            flush=True,
-        )
+        result = subprocess.run(["apt-get", "install", "-y", "-qq", *packages], env=env)
+        if result.returncode == 0:
+            return
+        # Another apt may hold the lock, or there is no network: say what is still missing.
+        print(f"note: apt-get install failed (exit {result.returncode}).", flush=True)
+    print(
+        "note: install these system packages for PDF certificates and browser tests, then run "
+        "this command again: " + " ".join(packages),
+        flush=True,
+    )
 
 
 def _ensure_environment(extras: str) -> None:
@@ -82,12 +85,22 @@ def _flask(*args: str) -> None:
     _run(str(BIN / "flask"), "--app", "wsgi", *args)
 
 
+def _exec_flask(*args: str) -> None:
+    """Replace this process with a `flask --app wsgi` command, so stopping one stops the portal."""
+    command = [str(BIN / "flask"), "--app", "wsgi", *args]
+    print("$", " ".join(command), flush=True)
+    os.chdir(ROOT)
+    if os.name == "nt":  # no exec on Windows: wait for the child and pass on its exit code
+        sys.exit(subprocess.run(command).returncode)
+    os.execv(command[0], command)
+
+
 def serve(args: list[str]) -> None:
     """Prepare the embedded database with the demo data and run the portal."""
     _ensure_environment("")
     _flask("db", "upgrade")
     _flask("seed-demo")
-    _flask("serve", *args)
+    _exec_flask("serve", *args)
 
 
 def test(args: list[str]) -> None:
