@@ -132,6 +132,7 @@ def _register_blueprints(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     """Attach the command groups: `flask mail`, `flask accounts`, `flask schools`, ..."""
     from competence.accounts.cli import accounts_cli
+    from competence.backup.cli import backup_command, restore_command
     from competence.demo import seed_demo_command, serve_command
     from competence.diagnostics.cli import diagnostics_cli
     from competence.instruments.cli import instruments_cli
@@ -152,5 +153,7 @@ def _register_cli(app: Flask) -> None:
         translations_cli,
         seed_demo_command,
         serve_command,
+        backup_command,
+        restore_command,
     ):
         app.cli.add_command(command)

@@ -1,0 +1,1 @@
+"""Backups of the whole portal (database with uploaded evidence, certificates and letters)."""
