@@ -113,6 +113,7 @@ def _register_blueprints(app: Flask) -> None:
     from competence.diagnostics.views import bp as diagnostics_bp
     from competence.instruments.views import bp as instruments_bp
     from competence.main.views import bp as main_bp
+    from competence.privacy.views import bp as privacy_bp
     from competence.schools.views import bp as schools_bp
     from competence.staff.views import bp as staff_bp
     from competence.tracks.views import bp as tracks_bp
@@ -126,6 +127,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(tracks_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(schools_bp)
+    app.register_blueprint(privacy_bp)
     app.register_blueprint(certificates_bp)
 
 
@@ -138,6 +140,7 @@ def _register_cli(app: Flask) -> None:
     from competence.instruments.cli import instruments_cli
     from competence.jobs_cli import jobs_cli
     from competence.outbox.cli import mail_cli
+    from competence.privacy.cli import privacy_cli
     from competence.schools.cli import schools_cli
     from competence.tracks.cli import catalog_cli
     from competence.translations.cli import translations_cli
@@ -151,6 +154,7 @@ def _register_cli(app: Flask) -> None:
         jobs_cli,
         schools_cli,
         translations_cli,
+        privacy_cli,
         seed_demo_command,
         serve_command,
         backup_command,

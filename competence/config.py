@@ -101,6 +101,10 @@ def from_environment(instance_path: str) -> dict:
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("PORTAL_TIMEZONE", "Asia/Vladivostok"),
         "LANGUAGES": ("ru", "en"),
         "MAX_CONTENT_LENGTH": _int("MAX_UPLOAD_MB", 20) * 1024 * 1024,
+        # Retention of what the portal keeps about people (`flask privacy cleanup`), in days.
+        "AUDIT_RETENTION_DAYS": _int("AUDIT_RETENTION_DAYS", 3 * 365),
+        "OUTBOX_RETENTION_DAYS": _int("OUTBOX_RETENTION_DAYS", 365),
+        "EVIDENCE_RETENTION_DAYS": _int("EVIDENCE_RETENTION_DAYS", 3 * 365),
         "PASSWORD_RESET_MAX_AGE": 30 * 60,
         "EMAIL_CONFIRM_MAX_AGE": 3 * 24 * 3600,
         "ARGON2_MEMORY_KIB": _int("ARGON2_MEMORY_KIB", 19 * 1024),

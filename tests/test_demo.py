@@ -53,6 +53,7 @@ def test_readme_lists_the_demo_credentials():
 
 def test_the_demo_school_has_colleagues_with_results_and_a_certificate(app, runner):
     from competence.certificates.models import Certificate
+    from competence.certificates.verification import format_check_code
     from competence.diagnostics.models import Attempt
 
     result = runner.invoke(args=["seed-demo"])
@@ -65,11 +66,13 @@ def test_the_demo_school_has_colleagues_with_results_and_a_certificate(app, runn
     assert len(totals) > 5 and any(s.deficit for a in attempts for s in a.competence_scores)
     [certificate] = db.session.scalars(select(Certificate)).all()
     assert certificate.holder_name == "Смирнова Анна Игоревна" and certificate.kind == "track"
-    assert f"Demo certificate to check at /verify: {certificate.number}" in result.output
-    client = app.test_client()
-    assert "Сертификат действителен" in client.get(f"/verify/{certificate.number}").get_data(
-        as_text=True
+    code = format_check_code(certificate.check_code)
+    assert f"Demo certificate to check at /verify: {certificate.number}, check code {code}" in (
+        result.output
     )
+    client = app.test_client()
+    check = client.get(f"/verify/{certificate.number}?code={code}").get_data(as_text=True)
+    assert "Сертификат действителен" in check
     # The director of their school sees the staff's deficits and the completed track.
     director = next(a for a in DEMO_ACCOUNTS if a.role == Role.DIRECTOR)
     login(client, director.email, director.password)

@@ -57,6 +57,7 @@ def warm_up() -> None:
 
     sample = Certificate(
         number="ХКИРО-2000-000000",
+        check_code="ABCD2345",
         kind="diagnostic",
         holder_name="Образец",
         title="Образец",

@@ -19,7 +19,7 @@ TOO_LONG = _l("At most %(max)d characters.")
 
 
 class VerifyForm(PortalForm):
-    """Type a certificate number to check it (sent by GET, no CSRF)."""
+    """Type a certificate number and its check code (sent by GET, no CSRF)."""
 
     class Meta:
         csrf = False
@@ -31,6 +31,14 @@ class VerifyForm(PortalForm):
             Length(max=40, message=_l("A certificate number is not that long.")),
         ],
         render_kw={"placeholder": "ХКИРО-2026-000123"},
+    )
+    code = StringField(
+        _l("Check code"),
+        validators=[
+            DataRequired(_l("Type the check code printed next to the number.")),
+            Length(max=40, message=_l("A check code is not that long.")),
+        ],
+        render_kw={"placeholder": "ABCD-EFGH", "autocomplete": "off"},
     )
     submit = SubmitField(_l("Check"))
 

@@ -45,6 +45,9 @@ class Certificate(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     # ХКИРО-2026-000123: never reused, even for a revoked certificate.
     number: Mapped[str] = mapped_column(String(32), unique=True)
+    # Printed beside the number and in the QR code; the public check needs both, so stepping
+    # through the sequential numbers finds nobody's name.
+    check_code: Mapped[str] = mapped_column(String(16))
     year: Mapped[int]
     serial: Mapped[int]
     kind: Mapped[str] = mapped_column(String(12))

@@ -15,6 +15,7 @@ from competence import audit
 from competence.accounts.models import User
 from competence.certificates.document import render_certificate
 from competence.certificates.models import Certificate, CertificateCounter, CertificateKind
+from competence.certificates.verification import format_check_code, new_check_code
 from competence.database import utcnow
 from competence.diagnostics.models import Attempt
 from competence.diagnostics.services import attempt_recorded
@@ -234,6 +235,7 @@ def make(plan: Plan, actor, issued_at: datetime, serial: int) -> Certificate:
     year = number_year(issued_at)
     certificate = Certificate(
         number=format_number(year, serial),
+        check_code=new_check_code(),
         year=year,
         serial=serial,
         kind=plan.kind,
@@ -255,7 +257,11 @@ def make(plan: Plan, actor, issued_at: datetime, serial: int) -> Certificate:
 
 def verify_url(certificate: Certificate) -> str:
     """Return the public verification address of a certificate (printed in its QR code)."""
-    return external_url("certificates.verify", number=certificate.number)
+    return external_url(
+        "certificates.verify",
+        number=certificate.number,
+        code=format_check_code(certificate.check_code),
+    )
 
 
 def record(certificate: Certificate, plan: Plan, actor) -> None:

@@ -30,6 +30,12 @@ from competence.certificates.forms import (
     VerifyForm,
 )
 from competence.certificates.models import Certificate, CertificateBatch
+from competence.certificates.verification import (
+    find_checked,
+    format_check_code,
+    is_check_code,
+    normalize_check_code,
+)
 from competence.diagnostics.models import Attempt, AttemptStatus
 from competence.extensions import db, limiter
 from competence.forms import ConfirmForm
@@ -39,6 +45,7 @@ from competence.schools.services import region_with_schools
 from competence.tracks.models import DevelopmentTrack
 
 bp = Blueprint("certificates", __name__)
+bp.add_app_template_filter(format_check_code, "check_code")
 admins_only = role_required(Role.ADMIN)
 
 
@@ -54,29 +61,40 @@ verify_limited = limiter.shared_limit(_verify_limit, scope="certificate-verifica
 @bp.route("/verify", methods=["GET"])
 @verify_limited
 def verify_form():
-    """Ask for a number to verify."""
+    """Ask for a number and its check code."""
     if "number" not in request.args:
         return render_template("certificates/verify.html", form=VerifyForm(formdata=None))
     form = VerifyForm(request.args)
     if form.validate():
-        return redirect(url_for("certificates.verify", number=form.number.data.strip().upper()))
+        number = form.number.data.strip().upper()
+        code = normalize_check_code(form.code.data)
+        code = format_check_code(code) if is_check_code(code) else form.code.data.strip()
+        return redirect(url_for("certificates.verify", number=number, code=code))
     return render_template("certificates/verify.html", form=form, state=None), 400
 
 
 @bp.route("/verify/<number>")
 @verify_limited
 def verify(number: str):
-    """Say whether a certificate is valid, revoked (with the date) or unknown; no login needed."""
-    form = VerifyForm(number=number)
+    """Say whether a certificate is valid or revoked (with the date); no login needed.
+
+    Nothing is looked up without the check code, and an unknown number answers as a wrong
+    code does.
+    """
+    code = request.args.get("code", "")
+    form = VerifyForm(formdata=None, number=number, code=code)
+    page = "certificates/verify.html"
     if services.parse_number(number) is None:
-        return render_template("certificates/verify.html", form=form, state="malformed"), 400
-    certificate = services.find(number.upper())
+        return render_template(page, form=form, state="malformed"), 400
+    if not code.strip():
+        return render_template(page, form=form, state="need_code")
+    if not is_check_code(normalize_check_code(code)):
+        return render_template(page, form=form, state="malformed_code"), 400
+    certificate = find_checked(number, code)
     if certificate is None:
-        return render_template("certificates/verify.html", form=form, state="unknown"), 404
+        return render_template(page, form=form, state="unknown"), 404
     state = "revoked" if certificate.is_revoked else "valid"
-    return render_template(
-        "certificates/verify.html", form=form, state=state, certificate=certificate
-    )
+    return render_template(page, form=form, state=state, certificate=certificate)
 
 
 @bp.route("/certificates/")

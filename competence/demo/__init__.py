@@ -16,6 +16,7 @@ from competence.accounts.passwords import hash_password
 from competence.background import start_housekeeping
 from competence.certificates.batch import resume_stalled_batches
 from competence.certificates.models import Certificate
+from competence.certificates.verification import format_check_code
 from competence.database import utcnow
 from competence.demo.colleagues import load_colleagues
 from competence.diagnostics.services import close_expired
@@ -151,8 +152,11 @@ def seed_demo_command() -> None:
     colleagues = load_colleagues()
     if colleagues:
         click.echo(f"Colleagues of the demo teacher with diagnostics taken: {len(colleagues)}")
-    for number in db.session.scalars(select(Certificate.number).order_by(Certificate.id)):
-        click.echo(f"Demo certificate to check at /verify: {number}")
+    for number, code in db.session.execute(
+        select(Certificate.number, Certificate.check_code).order_by(Certificate.id)
+    ):
+        code = format_check_code(code)
+        click.echo(f"Demo certificate to check at /verify: {number}, check code {code}")
     click.echo("Demo accounts (e-mail / password):")
     for account in DEMO_ACCOUNTS:
         click.echo(f"  {account.role:<12} {account.email:<28} {account.password}")

@@ -11,6 +11,7 @@ from competence.accounts.models import Role
 from competence.audit import AuditEvent
 from competence.certificates import services
 from competence.certificates.models import Certificate
+from competence.certificates.verification import format_check_code
 from competence.extensions import db
 from competence.outbox.models import OutboxMessage
 from competence.outbox.services import deliver_due
@@ -28,7 +29,7 @@ def pdf_text(data: bytes) -> tuple[PdfReader, str]:
 
 def client_page_number(url: str) -> str:
     """Return the certificate number the verification address names."""
-    return unquote(url.rsplit("/", 1)[1])
+    return unquote(url.rsplit("/", 1)[1].split("?")[0])
 
 
 def only_certificate() -> Certificate:
@@ -59,9 +60,10 @@ def test_a_completed_track_earns_a_certificate_automatically(app):
     assert names and all(name.startswith(("PT-Sans", "PT-Serif")) for name in names), names
     # The QR code and the link under it lead to the verification page of this number.
     links = [a.get_object()["/A"]["/URI"] for a in reader.pages[0]["/Annots"]]
-    assert set(links) == {f"http://localhost/verify/{quote(certificate.number)}"}
-    # Printed readably (the line may break after the slash).
-    assert f"http://localhost/verify/{certificate.number}" in flat.replace(" ", "")
+    assert set(links) == {f"http://localhost{check_path(certificate, quoted=True)}"}
+    # Printed readably (the line may break after the slash), with the check code.
+    assert f"http://localhost{check_path(certificate)}" in flat.replace(" ", "")
+    assert f"Код проверки: {format_check_code(certificate.check_code)}" in flat
     letter = db.session.scalar(
         select(OutboxMessage).where(OutboxMessage.kind == "certificate_issued")
     )
@@ -82,7 +84,7 @@ def test_the_qr_code_in_the_pdf_scans_to_the_verification_page(client):
     code = code.resize((code.width * 8, code.height * 8), Image.NEAREST)
     [found] = zxingcpp.read_barcodes(ImageOps.expand(code, border=32, fill=255))
     assert found.format == zxingcpp.BarcodeFormat.QRCode
-    assert found.text == f"http://localhost/verify/{quote(certificate.number)}"
+    assert found.text == f"http://localhost{check_path(certificate, quoted=True)}"
     assert client_page_number(found.text) == certificate.number
     page = client.get(found.text.removeprefix("http://localhost"))
     assert page.status_code == 200
@@ -140,23 +142,63 @@ def test_a_diagnostic_certificate_is_issued_once_on_request(client, smtp, app_fa
     assert attachment.get_content() == certificate.pdf
 
 
+def check_path(certificate, quoted=False) -> str:
+    """Return the public check address of a certificate, with its check code."""
+    number = quote(certificate.number) if quoted else certificate.number
+    return f"/verify/{number}?code={format_check_code(certificate.check_code)}"
+
+
+def test_the_check_needs_the_code_and_tells_nothing_about_a_number_without_it(client):
+    prepare()
+    completed_track(make_user(full_name="Орлова Дарья", email="orlova@example.org"))
+    certificate = only_certificate()
+    assert len(certificate.check_code) == 8
+    # The number alone shows the form asking for the code, and nothing of the holder.
+    bare = client.get(f"/verify/{certificate.number}")
+    page = bare.get_data(as_text=True)
+    assert bare.status_code == 200 and "Введите код проверки" in page
+    assert "Орлова" not in page and "действителен" not in page
+    # A wrong code answers exactly as a number never issued does.
+    wrong = client.get(f"/verify/{certificate.number}?code=ABCD-EFGH")
+    unknown = client.get("/verify/ХКИРО-2026-999999?code=ABCD-EFGH")
+    assert wrong.status_code == unknown.status_code == 404
+    assert "Орлова" not in wrong.get_data(as_text=True)
+    assert wrong.get_data(as_text=True).replace(certificate.number, "N") == unknown.get_data(
+        as_text=True
+    ).replace("ХКИРО-2026-999999", "N")
+    # Typed as people type it: lower case, spaces, another dash.
+    code = certificate.check_code
+    typed = f"{code[:4].lower()} – {code[4:]}"
+    assert "Орлова" in client.get(f"/verify/{certificate.number}?code={typed}").get_data(
+        as_text=True
+    )
+    malformed = client.get(f"/verify/{certificate.number}?code=12")
+    assert malformed.status_code == 400 and "Это не код проверки" in malformed.get_data(
+        as_text=True
+    )
+    # The holder sees the code and the link to share in the cabinet.
+    login(client, "orlova@example.org")
+    mine = client.get("/certificates/").get_data(as_text=True)
+    assert format_check_code(code) in mine
+
+
 def test_verification_page_valid_revoked_unknown_and_malformed(client):
     prepare()
     completed_track(make_user(full_name="Орлова Дарья", email="orlova@example.org"))
     certificate = only_certificate()
-    valid = client.get(f"/verify/{certificate.number}")
+    valid = client.get(check_path(certificate))
     page = valid.get_data(as_text=True)
     assert valid.status_code == 200 and "Сертификат действителен" in page
     assert "Орлова Дарья" in page and "orlova@example.org" not in page
-    assert client.get("/verify/ХКИРО-2026-999999").status_code == 404
+    assert client.get("/verify/ХКИРО-2026-999999?code=ABCD-EFGH").status_code == 404
     malformed = client.get("/verify/12345")
     assert malformed.status_code == 400 and "Это не номер сертификата" in malformed.get_data(
         as_text=True
     )
-    lower = client.get("/verify?number=" + certificate.number.lower())
-    assert lower.status_code == 302 and unquote(lower.headers["Location"]).endswith(
-        certificate.number
-    )
+    code = format_check_code(certificate.check_code)
+    lower = client.get(f"/verify?number={certificate.number.lower()}&code={code.lower()}")
+    assert lower.status_code == 302
+    assert unquote(lower.headers["Location"]).endswith(check_path(certificate))
 
     make_user(email="admin@example.org", role=Role.ADMIN)
     admin = client.application.test_client()
@@ -168,7 +210,7 @@ def test_verification_page_valid_revoked_unknown_and_malformed(client):
     message = again.get_data(as_text=True)
     # The date is written out in Russian, and its «г.» closes the sentence.
     assert re.search(r"уже был отозван \d{1,2}\s[а-я]+\s\d{4}\sг\.(?!\.)", message)
-    revoked = client.get(f"/verify/{certificate.number}").get_data(as_text=True)
+    revoked = client.get(check_path(certificate)).get_data(as_text=True)
     assert "Сертификат отозван" in revoked and "Ошибка в данных" not in revoked
     assert (
         db.session.scalar(
@@ -310,9 +352,9 @@ def test_the_verification_form_explains_an_empty_or_long_number(client):
 def test_public_checks_are_limited_per_address(app_factory):
     app = app_factory(RATELIMIT_ENABLED=True, VERIFY_RATE_LIMIT="3/minute")
     client = app.test_client()
-    numbers = [f"/verify/ХКИРО-2026-{n:06d}" for n in range(1, 4)]
+    numbers = [f"/verify/ХКИРО-2026-{n:06d}?code=ABCD-EFGH" for n in range(1, 4)]
     assert [client.get(url).status_code for url in numbers] == [404, 404, 404]
-    refused = client.get("/verify?number=ХКИРО-2026-000004")
+    refused = client.get("/verify?number=ХКИРО-2026-000004&code=ABCD-EFGH")
     assert refused.status_code == 429 and "Слишком много" in refused.get_data(as_text=True)
     other = client.get(numbers[0], environ_base={"REMOTE_ADDR": "10.0.0.9"})
     assert other.status_code == 404
