@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
+    DateField,
     FieldList,
     FloatField,
     Form,
@@ -22,6 +23,7 @@ from wtforms.validators import (
     NumberRange,
     Optional,
     Regexp,
+    ValidationError,
 )
 
 from competence.accounts.forms import MultiCheckboxField
@@ -122,10 +124,29 @@ class SettingsForm(PortalForm):
         validators=[InputRequired(REQUIRED), NumberRange(0, 100, NUMBER)],
         description=_l("A competence scored below it is a deficit."),
     )
+    review = SelectField(
+        _l("Answer review for the teacher"),
+        choices=[
+            ("immediately", _l("right after submitting")),
+            ("after", _l("from a date")),
+            ("never", _l("never")),
+        ],
+        default="immediately",
+        description=_l(
+            "The teacher sees each question, their answer and whether it was right. Right "
+            "answers and explanations open once the teacher has no retake left."
+        ),
+    )
+    review_date = DateField(_l("Review opens on"), validators=[Optional()])
     competences = MultiCheckboxField(_l("Competences it measures"), choices=[])
     cut_scores = FieldList(FormField(ThresholdForm))
     thresholds = FieldList(FormField(ThresholdForm))
     submit = SubmitField(_l("Save"))
+
+    def validate_review_date(self, field) -> None:
+        """Require the opening date when the review opens from a date."""
+        if self.review.data == "after" and field.data is None and not field.errors:
+            raise ValidationError(_l("Enter the date the review opens."))
 
 
 class OptionForm(RowForm):
