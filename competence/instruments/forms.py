@@ -23,7 +23,6 @@ from wtforms.validators import (
     NumberRange,
     Optional,
     Regexp,
-    ValidationError,
 )
 
 from competence.accounts.forms import MultiCheckboxField
@@ -143,10 +142,15 @@ class SettingsForm(PortalForm):
     thresholds = FieldList(FormField(ThresholdForm))
     submit = SubmitField(_l("Save"))
 
-    def validate_review_date(self, field) -> None:
-        """Require the opening date when the review opens from a date."""
-        if self.review.data == "after" and field.data is None and not field.errors:
-            raise ValidationError(_l("Enter the date the review opens."))
+    def validate(self, extra_validators=None) -> bool:
+        """Validate the fields; a review that opens from a date needs the date."""
+        # Here, not in validate_review_date: Optional stops the chain before inline checks.
+        valid = super().validate(extra_validators)
+        date = self.review_date
+        if self.review.data == "after" and date.data is None and not date.errors:
+            date.errors = [_l("Enter the date the review opens.")]
+            return False
+        return valid
 
 
 class OptionForm(RowForm):
