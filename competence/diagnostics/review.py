@@ -135,8 +135,10 @@ def _row(number, item, answer, credit, scales, key_shown) -> ReviewRow:
             return ReviewRow(**head, choices=choices)
         case "likert":
             labels = {point.value: point.label for point in scales[body.scale].points}
-            # A self-assessment has no right answer: no verdict, no key, no comment on a key.
-            head |= {"verdict": None if answer is not None else UNANSWERED, "credit": None}
+            # A self-assessment has no right answer: no verdict and no key. Its comment is a
+            # note to methodists (why its weight is low, why it is reversed), not for the taker.
+            verdict = None if answer is not None else UNANSWERED
+            head |= {"verdict": verdict, "credit": None, "comment": None}
             return ReviewRow(**head, given=labels.get(answer))
         case "numeric":
             return ReviewRow(**head, given=answer, expected=body.answer if key_shown else None)

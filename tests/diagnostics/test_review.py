@@ -101,6 +101,9 @@ def test_review_shows_each_item_type_with_the_key_and_the_comment(teacher):
     points = {p.value: p.label for p in scales[likert.body.scale].points}
     assert f"Ваш ответ: {points[best_answer(likert, scales)]}" in text
     assert "Самооценка: правильного ответа нет" in text and "Правильный" not in text
+    # A Likert comment is a note to methodists (its weight, its reversal), not an explanation.
+    noted = next(i for i in ready.instrument.items if i.type == "likert" and i.comment)
+    assert flat(noted.comment) not in section(page, noted.id)
 
     numeric = first_of_type(ready, "numeric")
     text = section(page, numeric.id)
