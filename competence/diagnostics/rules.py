@@ -54,6 +54,17 @@ def attempts_of(user: User, document_id: int) -> list[Attempt]:
     )
 
 
+def _recent_starts(attempts: list[Attempt], now: datetime) -> list[datetime]:
+    """Return when the attempts of the last 12 months started, oldest first."""
+    return sorted(a.started_at for a in attempts if a.started_at > now - YEAR)
+
+
+def attempts_left(instrument: spec.Instrument, attempts: list[Attempt]) -> int:
+    """Return how many more attempts the yearly limit allows now (cool-downs aside)."""
+    used = len(_recent_starts(attempts, utcnow()))
+    return max(0, instrument.retake.attempts_per_year - used)
+
+
 def retake_status(user: User, instrument: spec.Instrument, attempts: list[Attempt]) -> RetakeStatus:
     """Apply the instrument's retake rules (cool-down, attempts per year) to a user's attempts."""
     now = utcnow()
@@ -66,7 +77,7 @@ def retake_status(user: User, instrument: spec.Instrument, attempts: list[Attemp
                 _l("You can take it again from %(date)s.", date=format_date(ready, "long")),
                 ready,
             )
-    recent = sorted(a.started_at for a in attempts if a.started_at > now - YEAR)
+    recent = _recent_starts(attempts, now)
     limit = instrument.retake.attempts_per_year
     if len(recent) >= limit:
         ready = recent[-limit] + YEAR

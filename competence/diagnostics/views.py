@@ -14,6 +14,7 @@ from competence.diagnostics.answers import AnswerError, typed_answer
 from competence.diagnostics.charts import growth_chart, profile_chart
 from competence.diagnostics.models import Attempt
 from competence.diagnostics.profiles import growth, profile
+from competence.diagnostics.review import review_access, review_rows
 from competence.extensions import csrf, db
 from competence.forms import ConfirmForm
 from competence.instruments.models import ContentDocument, ContentKind
@@ -222,3 +223,22 @@ def result(attempt_id: int):
         earlier=earlier,
         certificate=active_certificate(attempt=item),
     )
+
+
+@bp.route("/diagnostics/attempts/<int:attempt_id>/review")
+@login_required
+def review(attempt_id: int):
+    """Show the taker their answers to a submitted attempt, as the review policy allows."""
+    attempt = own_attempt(attempt_id)
+    services.close_if_expired(attempt)
+    if not attempt.is_submitted:
+        abort(404)  # nothing about the key exists for an attempt in progress
+    access = review_access(attempt)
+    page = render_template(
+        "diagnostics/review.html",
+        attempt=attempt,
+        title=services.instrument_of(attempt).instrument.title,
+        access=access,
+        rows=review_rows(attempt, access.key_shown) if access.is_open else [],
+    )
+    return page, 200 if access.is_open else 403

@@ -4,6 +4,7 @@ import copy
 import re
 import string
 
+from competence.instruments import spec
 from competence.instruments.fieldchecks import ValidationError
 
 CHOICE_TYPES = ("single_choice", "multiple_choice", "situational")
@@ -13,6 +14,7 @@ SETTINGS_PATHS = {
     ("audience", "subjects"): "subjects",
     ("retake", "cooldown_days"): "cooldown_days",
     ("retake", "attempts_per_year"): "attempts_per_year",
+    ("review",): "review",
 }
 
 
@@ -43,6 +45,15 @@ def settings_into_form(content: dict, form, competence_choices, level_ids) -> No
     form.cooldown_days.data = retake.get("cooldown_days")
     form.attempts_per_year.data = retake.get("attempts_per_year")
     form.deficit_threshold.data = content.get("deficit_threshold")
+    review = str(content.get("review", spec.REVIEW_IMMEDIATELY))
+    if review in (spec.REVIEW_IMMEDIATELY, spec.REVIEW_NEVER):
+        form.review.data = review
+    else:
+        form.review.data = "after"
+        try:
+            form.review_date.data = spec.review_date(review)
+        except ValueError:  # an invalid draft (imported as is) shows the field empty
+            form.review_date.data = None
     form.competences.data = list(content.get("competences") or [])
     set_threshold_rows(form, content, competence_choices, level_ids)
 
@@ -91,6 +102,13 @@ def settings_from_form(content: dict, form) -> dict:
         "attempts_per_year": form.attempts_per_year.data,
     }
     result["deficit_threshold"] = number(form.deficit_threshold.data)
+    review = form.review.data
+    if review == "after":
+        review = form.review_date.data.isoformat()
+    if review == spec.REVIEW_IMMEDIATELY:
+        result.pop("review", None)  # the default, left out as in exported files
+    else:
+        result["review"] = review
     result["competences"] = list(form.competences.data or [])
     for name in ("cut_scores", "thresholds"):
         rows = {row.key.data: number(row.value.data) for row in getattr(form, name)}
@@ -108,6 +126,7 @@ def settings_from_form(content: dict, form) -> dict:
         "audience",
         "time_limit_minutes",
         "retake",
+        "review",
         "levels",
         "cut_scores",
         "deficit_threshold",

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
+    DateField,
     FieldList,
     FloatField,
     Form,
@@ -122,10 +123,34 @@ class SettingsForm(PortalForm):
         validators=[InputRequired(REQUIRED), NumberRange(0, 100, NUMBER)],
         description=_l("A competence scored below it is a deficit."),
     )
+    review = SelectField(
+        _l("Answer review for the teacher"),
+        choices=[
+            ("immediately", _l("right after submitting")),
+            ("after", _l("from a date")),
+            ("never", _l("never")),
+        ],
+        default="immediately",
+        description=_l(
+            "The teacher sees each question, their answer and whether it was right. Right "
+            "answers and explanations open once the teacher has no retake left."
+        ),
+    )
+    review_date = DateField(_l("Review opens on"), validators=[Optional()])
     competences = MultiCheckboxField(_l("Competences it measures"), choices=[])
     cut_scores = FieldList(FormField(ThresholdForm))
     thresholds = FieldList(FormField(ThresholdForm))
     submit = SubmitField(_l("Save"))
+
+    def validate(self, extra_validators=None) -> bool:
+        """Validate the fields; a review that opens from a date needs the date."""
+        # Here, not in validate_review_date: Optional stops the chain before inline checks.
+        valid = super().validate(extra_validators)
+        date = self.review_date
+        if self.review.data == "after" and date.data is None and not date.errors:
+            date.errors = [_l("Enter the date the review opens.")]
+            return False
+        return valid
 
 
 class OptionForm(RowForm):

@@ -1,5 +1,6 @@
 """Checks of scales, frameworks and instruments, and the library their references resolve in."""
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -21,6 +22,7 @@ from competence.instruments.fieldchecks import (
 from competence.instruments.itemchecks import ItemContext, check_item, check_likert_scales
 from competence.instruments.yamlsource import Path
 
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 KINDS = ("scale", "framework", "instrument")  # also the order of checking: later kinds refer back
 _DUPLICATE = {
     "scale": "шкала «{}» уже описана в {}",
@@ -228,7 +230,7 @@ def _check_descriptors(
 
 
 def _check_instrument(report: Report, data: dict, library: Library) -> None:
-    report.mapping((), data, _INSTRUMENT_REQUIRED, ("cut_scores", "thresholds"))
+    report.mapping((), data, _INSTRUMENT_REQUIRED, ("cut_scores", "thresholds", "review"))
     report.field(data, "instrument", (), report.identifier)
     report.field(data, "title", (), report.text)
     report.field(data, "description", (), report.text)
@@ -259,7 +261,25 @@ def _check_rules(report: Report, data: dict) -> None:
     )
     report.field(retake, "cooldown_days", ("retake",), report.number, COOLDOWN)
     report.field(retake, "attempts_per_year", ("retake",), report.number, ATTEMPTS)
+    report.field(data, "review", (), _check_review, report)
     report.field(data, "deficit_threshold", (), report.number, PERCENT)
+
+
+def _check_review(path: Path, value: Any, report: Report) -> None:
+    """Check when takers may review their answers: immediately, never or from a date."""
+    if value in (spec.REVIEW_IMMEDIATELY, spec.REVIEW_NEVER):
+        return
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        try:
+            spec.review_date(value)
+            return
+        except ValueError:  # 2027-02-30
+            pass
+    report.error(
+        path,
+        "разбор ответов: ожидается immediately (сразу), never (никогда) или дата "
+        f"в виде ГГГГ-ММ-ДД, указано: {shown(value)}",
+    )
 
 
 def _check_competences(

@@ -10,6 +10,7 @@ neither an object nor its content hash.
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import date
 from typing import ClassVar
 
 from competence.instruments.itemspec import (
@@ -184,6 +185,19 @@ class Retake:
     attempts_per_year: int
 
 
+# When a taker may review their answers (docs/instrument-format.md, "Answer review"): right after
+# submitting, never, or from a date written as YYYY-MM-DD.
+REVIEW_IMMEDIATELY = "immediately"
+REVIEW_NEVER = "never"
+
+
+def review_date(review: str) -> date | None:
+    """Return the date a review policy opens on, or None for `immediately` and `never`."""
+    if review in (REVIEW_IMMEDIATELY, REVIEW_NEVER):
+        return None
+    return date.fromisoformat(review)
+
+
 @dataclass(frozen=True)
 class Instrument:
     """A diagnostic instrument: its audience, rules, competences and items."""
@@ -201,6 +215,7 @@ class Instrument:
     items: tuple[Item, ...]
     cut_scores: Weights = ()
     thresholds: Weights = ()
+    review: str = REVIEW_IMMEDIATELY
 
     def threshold(self, competence: str) -> float:
         """Return the deficit threshold of a competence."""
@@ -224,6 +239,8 @@ class Instrument:
             items=tuple(Item.from_data(item) for item in data["items"]),
             cut_scores=read_weights(data.get("cut_scores")),
             thresholds=read_weights(data.get("thresholds")),
+            # YAML timestamps are read as their text, so a date arrives as "2027-06-01".
+            review=str(data.get("review", REVIEW_IMMEDIATELY)),
         )
 
     def to_data(self) -> dict:
@@ -242,8 +259,10 @@ class Instrument:
                 "cooldown_days": self.retake.cooldown_days,
                 "attempts_per_year": self.retake.attempts_per_year,
             },
-            "levels": self.levels,
         }
+        if self.review != REVIEW_IMMEDIATELY:
+            data["review"] = self.review
+        data["levels"] = self.levels
         if self.cut_scores:
             data["cut_scores"] = write_weights(self.cut_scores)
         data["deficit_threshold"] = plain_number(self.deficit_threshold)
