@@ -123,12 +123,22 @@ def settings_from_form(content: dict, form) -> dict:
 # Items ----------------------------------------------------------------------------------
 
 
+def item_id_stem(key: str) -> str:
+    """Return the stem of an instrument's item ids: its words' initials (management-director:
+    md), or the first three letters of a one-word key (reading: rea)."""
+    words = [word for word in key.split("-") if word]
+    if not words or not words[0][0].isalpha():
+        return "item"
+    return "".join(word[0] for word in words) if len(words) > 1 else words[0][:3]
+
+
 def next_item_id(content: dict) -> str:
     """Suggest an id for a new item, continuing the pattern of the existing ones."""
     ids = [item.get("id", "") for item in content.get("items") or [] if isinstance(item, dict)]
-    prefix, width, highest = f"{content.get('instrument', 'item')[:3]}-", 2, 0
+    prefix, width, highest = f"{item_id_stem(str(content.get('instrument') or ''))}-", 2, 0
     for ident in ids:
-        match = re.fullmatch(r"(.*?)(\d+)", str(ident))
+        # Only a prefix that makes a valid identifier is continued: "md-" of md-07, not "" of 7.
+        match = re.fullmatch(r"([a-z][a-z0-9-]*?-?)(\d+)", str(ident))
         if match:
             prefix, width = match.group(1), len(match.group(2))
             highest = max(highest, int(match.group(2)))

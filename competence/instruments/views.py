@@ -17,8 +17,10 @@ from competence.instruments.forms import ImportForm, NewDocumentForm
 from competence.instruments.library import compiled, latest_published_versions
 from competence.instruments.models import ContentDocument, ContentKind, ContentVersion
 from competence.instruments.presentation import canonical_layout, item_views, shuffled_layout
+from competence.instruments.provenance import source_label
 
 bp = Blueprint("instruments", __name__, url_prefix="/instruments")
+bp.add_app_template_filter(source_label, "content_source")
 
 EDITABLE = (ContentKind.INSTRUMENT, ContentKind.FRAMEWORK)
 
