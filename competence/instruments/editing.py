@@ -4,16 +4,7 @@ import copy
 import re
 import string
 
-from competence.instruments.fieldchecks import ValidationError
-
 CHOICE_TYPES = ("single_choice", "multiple_choice", "situational")
-# Settings fields whose validation path differs from the form field name.
-SETTINGS_PATHS = {
-    ("audience", "positions"): "positions",
-    ("audience", "subjects"): "subjects",
-    ("retake", "cooldown_days"): "cooldown_days",
-    ("retake", "attempts_per_year"): "attempts_per_year",
-}
 
 
 def lines(text: str | None) -> list[str]:
@@ -257,70 +248,6 @@ def linked_counts(content: dict) -> dict[str, int]:
             for competence in item["competences"]:
                 counts[competence] = counts.get(competence, 0) + 1
     return counts
-
-
-# Errors ---------------------------------------------------------------------------------
-
-
-def item_errors(errors: list[ValidationError]) -> dict[int, list[ValidationError]]:
-    """Group the errors of items by the item's position."""
-    grouped: dict[int, list[ValidationError]] = {}
-    for error in errors:
-        if len(error.path) >= 2 and error.path[0] == "items" and isinstance(error.path[1], int):
-            grouped.setdefault(error.path[1], []).append(error)
-    return grouped
-
-
-def place_errors(
-    form, errors: list[ValidationError], prefix: tuple = (), attach: bool = True
-) -> list[str]:
-    """Attach each error under `prefix` to the form field it concerns; return the rest.
-
-    With `attach` false the fields are left alone: a re-rendered submission holds what was
-    typed, and the saved draft's errors would stand under values they are not about.
-    """
-    general = []
-    for error in errors:
-        if error.path[: len(prefix)] != prefix:
-            continue
-        field = _field_for(form, error.path[len(prefix) :])
-        if field is None:
-            general.append(error.message)
-        elif not attach:
-            continue
-        elif error.message not in field.errors:
-            # Validation errors arrive after form validation ran, so errors may be a tuple.
-            field.errors = [*field.errors, error.message]
-    return general
-
-
-def _field_for(form, path: tuple):
-    """Return the form field a validation path points at, or None."""
-    if not path:
-        return None
-    if path[:2] in SETTINGS_PATHS:
-        return getattr(form, SETTINGS_PATHS[path[:2]], None)
-    head = path[0]
-    if head in ("competences",) and hasattr(form, "weights") and len(path) > 1:
-        for row in form.weights:
-            if row.competence.data == path[1]:
-                return row.weight
-        return None
-    if head in ("thresholds", "cut_scores") and hasattr(form, head) and len(path) > 1:
-        for row in getattr(form, head):
-            if row.key.data == path[1]:
-                return row.value
-        return None
-    field = getattr(form, str(head), None) if isinstance(head, str) else None
-    if field is None or not hasattr(field, "entries"):
-        return field
-    # A list of rows (options, pairs): the error goes to a field of the row it names;
-    # errors about the list as a whole are shown above the form.
-    if len(path) < 2 or not isinstance(path[1], int) or path[1] >= len(field.entries):
-        return None
-    row = field.entries[path[1]].form
-    named = getattr(row, str(path[2]), None) if len(path) >= 3 else None
-    return named or next(f for f in row if f.type != "HiddenField")
 
 
 # Frameworks -----------------------------------------------------------------------------

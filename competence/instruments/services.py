@@ -1,7 +1,6 @@
 """Loading, drafting, publishing and exporting scales, frameworks and instruments."""
 
 import copy
-import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -269,20 +268,9 @@ def check(kind: str, content) -> ValidationResult:
             dependents = _dependent_instruments(library, changed)
             references = [r for r in references if r not in dependents]
             documents += [Document(i.to_data(), file=f"instrument:{i.id}") for i in dependents]
-            result = validate_documents(documents, references)
-            return ValidationResult(result.objects, _name_dependents(result.errors, dependents))
+            # Their errors keep the file "instrument:<id>", by which the editor names them.
+            return validate_documents(documents, references)
     return validate_documents(documents, references)
-
-
-def _name_dependents(errors, dependents: list[spec.Instrument]) -> tuple[ValidationError, ...]:
-    """Say which instrument an error found in an instrument built on the draft is about."""
-    names = {f"instrument:{i.id}": f"инструмент «{i.title}» ({i.id})" for i in dependents}
-    return tuple(
-        dataclasses.replace(error, message=f"{names[error.file]}: {error.message}")
-        if error.file in names
-        else error
-        for error in errors
-    )
 
 
 def _is_valid_alone(kind: str, content, references) -> bool:

@@ -12,7 +12,7 @@ from competence.accounts.access import role_required
 from competence.accounts.models import Role
 from competence.extensions import db
 from competence.forms import ConfirmForm
-from competence.instruments import services, spec
+from competence.instruments import services, spec, wording
 from competence.instruments.forms import ImportForm, NewDocumentForm
 from competence.instruments.library import compiled, latest_published_versions
 from competence.instruments.models import ContentDocument, ContentKind, ContentVersion
@@ -232,13 +232,11 @@ def preview(key: str):
         if draft is None:
             abort(404)
         result = services.check(ContentKind.INSTRUMENT, draft.content)
-        errors = list(result.errors)
+        library = services.published_library_objects()
+        words = wording.vocabulary(draft.content, library)
+        errors = [wording.placed(error, words) for error in result.errors]
         instrument = result.objects[0] if result.objects and not errors else None
-        scales = {
-            obj.id: obj
-            for obj in services.published_library_objects()
-            if spec.kind_of(obj) == ContentKind.SCALE
-        }
+        scales = {obj.id: obj for obj in library if spec.kind_of(obj) == ContentKind.SCALE}
     if errors:
         return render_template("instruments/preview.html", doc=doc, errors=errors), 422
     written_order = request.args.get("order") == "written"
