@@ -1,6 +1,7 @@
 """Loading, drafting, publishing and exporting scales, frameworks and instruments."""
 
 import copy
+import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -345,6 +346,45 @@ def publish_draft(draft: ContentVersion, actor) -> PublicationReport:
     if kind != ContentKind.INSTRUMENT:
         _recompile_dependents(library, obj, "editor", actor, report, set())
     return _finish(report, actor, "editor")
+
+
+@dataclass(frozen=True)
+class Republication:
+    """An instrument that publishing a framework or scale draft publishes anew."""
+
+    key: str
+    title: str
+    current: int
+    new: int
+
+
+def planned_republications(draft: ContentVersion) -> list[Republication]:
+    """Return the instruments that publishing a valid framework or scale draft would publish
+    anew (those whose compiled form changes); nothing is written."""
+    kind = draft.document.kind
+    if kind == ContentKind.INSTRUMENT:
+        return []
+    result = check(kind, draft.content)
+    if result.errors:
+        return []
+    obj = result.objects[0]
+    library = _published_library()
+    library[(kind, obj.id)] = obj
+    plans = []
+    for instrument in _dependent_instruments(library, obj):
+        latest = _document(ContentKind.INSTRUMENT, instrument.id).latest_published
+        if latest.content_hash != _canonical_hash(compile_instrument(instrument, library)):
+            plans.append(
+                Republication(instrument.id, latest.title, latest.number, latest.number + 1)
+            )
+    return sorted(plans, key=lambda plan: plan.title)
+
+
+def publication_token(draft: ContentVersion, plans: list[Republication]) -> str:
+    """Return what a confirmation of publishing is bound to: the draft and what it republishes."""
+    return _canonical_hash(
+        {"content": draft.content, "plans": [dataclasses.astuple(plan) for plan in plans]}
+    )
 
 
 def discard_draft(draft: ContentVersion, actor) -> None:

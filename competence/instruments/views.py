@@ -127,9 +127,33 @@ def discard(kind: str, key: str):
 @bp.route("/<kind>/<key>/draft/publish", methods=["POST"])
 def publish(kind: str, key: str):
     """Publish the draft as a new version, or show what stops it."""
-    _doc, draft = draft_of(kind, key)
+    doc, draft = draft_of(kind, key)
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    # Instruments built on a framework are published anew with it: the methodist sees which
+    # first, and confirms exactly that draft and that list.
+    plans = services.planned_republications(draft)
+    token = services.publication_token(draft, plans)
+    confirmed = request.form.get("confirmation")
+    if (plans and confirmed is None) or (confirmed is not None and confirmed != token):
+        stale = confirmed is not None
+        if stale:
+            flash(
+                _(
+                    "The draft or the instruments built on it changed after you were asked. "
+                    "Nothing is published: check the list again."
+                ),
+                "warning",
+            )
+        page = render_template(
+            "instruments/confirm_publish.html",
+            doc=doc,
+            draft=draft,
+            plans=plans,
+            token=token,
+            form=ConfirmForm(),
+        )
+        return page, 409 if stale else 200
     try:
         report = services.publish_draft(draft, current_user)
     except services.NothingToPublish:
