@@ -75,7 +75,9 @@ class Vocabulary:
 def vocabulary(content: dict, library) -> Vocabulary:
     """Collect the titles a draft's messages may mention, from the draft and the library."""
     competences, levels, frameworks, instruments = {}, {}, {}, {}
-    for obj in library:
+    own = content.get("framework") if isinstance(content, dict) else None
+    # Competence ids are unique within a framework only: the draft's own framework goes last.
+    for obj in sorted(library, key=lambda o: isinstance(o, spec.Framework) and o.id == own):
         if isinstance(obj, spec.Framework):
             frameworks[obj.id] = obj.title
             for area in obj.areas:
