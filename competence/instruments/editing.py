@@ -5,17 +5,8 @@ import re
 import string
 
 from competence.instruments import spec
-from competence.instruments.fieldchecks import ValidationError
 
 CHOICE_TYPES = ("single_choice", "multiple_choice", "situational")
-# Settings fields whose validation path differs from the form field name.
-SETTINGS_PATHS = {
-    ("audience", "positions"): "positions",
-    ("audience", "subjects"): "subjects",
-    ("retake", "cooldown_days"): "cooldown_days",
-    ("retake", "attempts_per_year"): "attempts_per_year",
-    ("review",): "review",
-}
 
 
 def lines(text: str | None) -> list[str]:
@@ -142,12 +133,22 @@ def settings_from_form(content: dict, form) -> dict:
 # Items ----------------------------------------------------------------------------------
 
 
+def item_id_stem(key: str) -> str:
+    """Return the stem of an instrument's item ids: its words' initials (management-director:
+    md), or the first three letters of a one-word key (reading: rea)."""
+    words = [word for word in key.split("-") if word]
+    if not words or not words[0][0].isalpha():
+        return "item"
+    return "".join(word[0] for word in words) if len(words) > 1 else words[0][:3]
+
+
 def next_item_id(content: dict) -> str:
     """Suggest an id for a new item, continuing the pattern of the existing ones."""
     ids = [item.get("id", "") for item in content.get("items") or [] if isinstance(item, dict)]
-    prefix, width, highest = f"{content.get('instrument', 'item')[:3]}-", 2, 0
+    prefix, width, highest = f"{item_id_stem(str(content.get('instrument') or ''))}-", 2, 0
     for ident in ids:
-        match = re.fullmatch(r"(.*?)(\d+)", str(ident))
+        # Only a prefix that makes a valid identifier is continued: "md-" of md-07, not "" of 7.
+        match = re.fullmatch(r"([a-z][a-z0-9-]*?-?)(\d+)", str(ident))
         if match:
             prefix, width = match.group(1), len(match.group(2))
             highest = max(highest, int(match.group(2)))
@@ -266,70 +267,6 @@ def linked_counts(content: dict) -> dict[str, int]:
             for competence in item["competences"]:
                 counts[competence] = counts.get(competence, 0) + 1
     return counts
-
-
-# Errors ---------------------------------------------------------------------------------
-
-
-def item_errors(errors: list[ValidationError]) -> dict[int, list[ValidationError]]:
-    """Group the errors of items by the item's position."""
-    grouped: dict[int, list[ValidationError]] = {}
-    for error in errors:
-        if len(error.path) >= 2 and error.path[0] == "items" and isinstance(error.path[1], int):
-            grouped.setdefault(error.path[1], []).append(error)
-    return grouped
-
-
-def place_errors(
-    form, errors: list[ValidationError], prefix: tuple = (), attach: bool = True
-) -> list[str]:
-    """Attach each error under `prefix` to the form field it concerns; return the rest.
-
-    With `attach` false the fields are left alone: a re-rendered submission holds what was
-    typed, and the saved draft's errors would stand under values they are not about.
-    """
-    general = []
-    for error in errors:
-        if error.path[: len(prefix)] != prefix:
-            continue
-        field = _field_for(form, error.path[len(prefix) :])
-        if field is None:
-            general.append(error.message)
-        elif not attach:
-            continue
-        elif error.message not in field.errors:
-            # Validation errors arrive after form validation ran, so errors may be a tuple.
-            field.errors = [*field.errors, error.message]
-    return general
-
-
-def _field_for(form, path: tuple):
-    """Return the form field a validation path points at, or None."""
-    if not path:
-        return None
-    if path[:2] in SETTINGS_PATHS:
-        return getattr(form, SETTINGS_PATHS[path[:2]], None)
-    head = path[0]
-    if head in ("competences",) and hasattr(form, "weights") and len(path) > 1:
-        for row in form.weights:
-            if row.competence.data == path[1]:
-                return row.weight
-        return None
-    if head in ("thresholds", "cut_scores") and hasattr(form, head) and len(path) > 1:
-        for row in getattr(form, head):
-            if row.key.data == path[1]:
-                return row.value
-        return None
-    field = getattr(form, str(head), None) if isinstance(head, str) else None
-    if field is None or not hasattr(field, "entries"):
-        return field
-    # A list of rows (options, pairs): the error goes to a field of the row it names;
-    # errors about the list as a whole are shown above the form.
-    if len(path) < 2 or not isinstance(path[1], int) or path[1] >= len(field.entries):
-        return None
-    row = field.entries[path[1]].form
-    named = getattr(row, str(path[2]), None) if len(path) >= 3 else None
-    return named or next(f for f in row if f.type != "HiddenField")
 
 
 # Frameworks -----------------------------------------------------------------------------

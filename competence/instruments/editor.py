@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from competence.forms import ConfirmForm
-from competence.instruments import editing, services, spec
+from competence.instruments import editing, placement, services, spec, wording
 from competence.instruments.forms import (
     ITEM_TYPES,
     AreaForm,
@@ -57,14 +57,20 @@ def _level_titles(content: dict) -> dict[str, str]:
     return {lv.id: lv.title for lv in scale.levels} if isinstance(scale, spec.LevelScale) else {}
 
 
+def words_for(content: dict) -> wording.Vocabulary:
+    """Return the titles a draft's messages name things by."""
+    return wording.vocabulary(content, services.published_library_objects())
+
+
 def render_draft(kind: str, key: str, publish_errors=None, form=None):
     """Render the editor of an instrument or framework draft, with any publication errors."""
     doc, draft = draft_of(kind, key)
     content = draft.content
     errors = list(publish_errors or services.check(kind, content).errors)
+    words = words_for(content)
     if kind == ContentKind.FRAMEWORK:
         submitted, form = form is not None, form or FrameworkForm(title=content.get("title"))
-        general = editing.place_errors(form, errors, attach=not submitted)
+        general = placement.place_errors(form, errors, words, attach=not submitted)
         return render_template(
             "instruments/edit_framework.html",
             doc=doc,
@@ -84,8 +90,9 @@ def render_draft(kind: str, key: str, publish_errors=None, form=None):
         editing.settings_into_form(
             content, form, _competence_choices(framework), _level_ids(content)
         )
-    settings_errors = [e for e in errors if e.path[:1] != ("items",)]
-    general = editing.place_errors(form, settings_errors, attach=not submitted)
+    # Errors of single items are listed under them; those of the list as a whole stay here.
+    settings_errors = [e for e in errors if e.path[:1] != ("items",) or len(e.path) == 1]
+    general = placement.place_errors(form, settings_errors, words, attach=not submitted)
     return render_template(
         "instruments/edit_instrument.html",
         doc=doc,
@@ -95,7 +102,7 @@ def render_draft(kind: str, key: str, publish_errors=None, form=None):
         framework=framework,
         errors=errors,
         general_errors=general,
-        item_errors=editing.item_errors(errors),
+        item_errors=placement.item_messages(errors, words),
         thresholds_open=editing.threshold_rows_invalid(form),
         level_titles=_level_titles(content),
         competence_labels=_competence_labels(framework),
@@ -150,11 +157,14 @@ def edit_item(key: str, index: int | None = None):
     measured = list(content.get("competences") or [])
     form = _item_form(content, item_type)
     status = 200
+    words = words_for(content)
     if request.method == "GET":
         editing.item_into_form(item or {"id": editing.next_item_id(content)}, form, measured)
         if item:
-            index_errors = editing.item_errors(services.check("instrument", content).errors)
-            form_errors = editing.place_errors(form, index_errors.get(index, []), ("items", index))
+            index_errors = placement.item_errors(services.check("instrument", content).errors)
+            form_errors = placement.place_errors(
+                form, index_errors.get(index, []), words, ("items", index)
+            )
         else:
             form_errors = []
     elif form.add_option.data or form.add_pair.data:
@@ -164,18 +174,23 @@ def edit_item(key: str, index: int | None = None):
     elif form.validate():
         new_item = editing.item_from_form(form)
         taken = {i.get("id") for n, i in enumerate(items) if n != index and isinstance(i, dict)}
+        position = index if index is not None else len(items)
         if new_item["id"] in taken:
             form.id.errors = [*form.id.errors, _("Another item already has this identifier.")]
             form_errors, status = [], 409
         else:
-            if index is None:
-                items.append(new_item)
+            items[position : position + 1] = [new_item]
+            # An item that cannot be published is refused now, not at publication.
+            own = placement.item_errors(services.check("instrument", content).errors)
+            own = placement.to_form_rows(form, own.get(position, []), ("items", position))
+            if own:
+                form_errors = placement.place_errors(form, own, words, ("items", position))
+                status = 422
             else:
-                items[index] = new_item
-            services.save_draft(draft, content)
-            flash(_("The item is saved."), "success")
-            position = index if index is not None else len(items) - 1
-            return redirect(url_for("instruments.edit_instrument", key=key) + f"#item-{position}")
+                services.save_draft(draft, content)
+                flash(_("The item is saved."), "success")
+                edit = url_for("instruments.edit_instrument", key=key)
+                return redirect(f"{edit}#item-{position}")
     else:
         form_errors, status = [], 422
     editing.pad_rows(form, item_type)
@@ -256,6 +271,28 @@ def add_area(key: str):
         for field_errors in form.errors.values():
             for message in field_errors:
                 flash(message, "danger")
+    return redirect(url_for("instruments.edit_framework", key=key))
+
+
+@bp.route("/framework/<key>/areas/<area_id>/delete", methods=["POST"])
+def delete_area(key: str, area_id: str):
+    """Remove an area without competences from a framework draft."""
+    _doc, draft = draft_of(ContentKind.FRAMEWORK, key)
+    content = copy.deepcopy(draft.content)
+    areas = content.get("areas") or []
+    area = next((a for a in areas if isinstance(a, dict) and a.get("id") == area_id), None)
+    if area is None:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if area.get("competences"):
+        flash(
+            _("Only an empty area can be deleted: delete or move its competences first."), "danger"
+        )
+        return render_draft(ContentKind.FRAMEWORK, key), 409
+    areas.remove(area)
+    services.save_draft(draft, content)
+    flash(_("The area %(title)s is deleted.", title=area.get("title") or area_id), "info")
     return redirect(url_for("instruments.edit_framework", key=key))
 
 

@@ -32,6 +32,30 @@ def format_path(path: Path) -> str:
     return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
 
 
+# The list an element belongs to, in the prepositional case: "в варианте 2".
+_ELEMENT_NOUNS = {
+    "items": "задании",
+    "options": "варианте",
+    "pairs": "паре",
+    "sequence": "элементе",
+    "distractors": "лишней правой части",
+    "areas": "области",
+    "competences": "компетенции",
+    "levels": "уровне",
+    "points": "варианте ответа",
+}
+
+
+def spoken_place(path: Path) -> str:
+    """Return where an element without a line is, in words: "в задании 3, варианте 1"."""
+    steps = [
+        f"{_ELEMENT_NOUNS[name]} {index + 1}"
+        for name, index in zip(path, path[1:], strict=False)
+        if isinstance(index, int) and name in _ELEMENT_NOUNS
+    ]
+    return f"в {', '.join(steps)}" if steps else f"в {format_path(path)}"
+
+
 def number_text(value: float) -> str:
     """Return a number as a methodist would write it: 1, 1.5."""
     return str(int(value)) if float(value).is_integer() else str(value)
@@ -147,13 +171,16 @@ class Report:
                 self.error((*path, key), f"не заполнено обязательное поле «{key}»")
         return value
 
-    def sequence(self, path: Path, value: Any, minimum: int = 0, noun: str = "") -> list | None:
-        """Check a list of at least `minimum` elements; `noun` counts them: "вариантов"."""
+    def sequence(
+        self, path: Path, value: Any, minimum: int = 0, noun: str = "", empty: str = ""
+    ) -> list | None:
+        """Check a list of at least `minimum` elements; `noun` counts them: "вариантов";
+        `empty` says which list is empty: "в рамке нет ни одной области"."""
         if not isinstance(value, list):
             self.error(path, f"ожидается список, указано: {describe(value)}")
             return None
         if minimum == 1 and not value:
-            self.error(path, "список не должен быть пустым")
+            self.error(path, empty or "список не должен быть пустым")
         elif len(value) < minimum:
             self.error(path, f"нужно не меньше {minimum} {noun}, указано {len(value)}")
         return value
@@ -235,17 +262,23 @@ class Report:
                 continue
             if value in first:
                 line = self.lines.line_of(first[value])
-                place = f"в строке {line}" if line else f"в {format_path(first[value])}"
+                place = f"в строке {line}" if line else spoken_place(first[value])
                 self.error(path, f"{noun} «{value}» повторяется: впервые встречается {place}")
             else:
                 first[value] = path
 
     def codes(
-        self, path: Path, value: Any, allowed: Collection[str], of_what: str, minimum: int = 0
+        self,
+        path: Path,
+        value: Any,
+        allowed: Collection[str],
+        of_what: str,
+        minimum: int = 0,
+        empty: str = "",
     ) -> None:
         """Check a list of codes from a fixed list; `of_what` names them: "должности"."""
         entries = []
-        for index, code in enumerate(self.sequence(path, value, minimum) or ()):
+        for index, code in enumerate(self.sequence(path, value, minimum, empty=empty) or ()):
             if code in allowed:
                 entries.append(((*path, index), code))
             else:

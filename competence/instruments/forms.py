@@ -49,6 +49,18 @@ ITEM_TYPES = {
 }
 
 
+def unix_newlines(value):
+    """Turn Windows (\\r\\n) and old Mac (\\r) line breaks into \\n."""
+    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+
+
+def _bind_with_newlines(unbound_field, options):
+    """Bind a field; text fields get `unix_newlines` first, so no \\r reaches the drafts."""
+    if issubclass(unbound_field.field_class, StringField):
+        options["filters"] = (unix_newlines, *unbound_field.kwargs.get("filters", ()))
+    return unbound_field.bind(**options)
+
+
 class RowForm(Form):
     """A row of a FieldList: its messages are translated like those of the form around it."""
 
@@ -56,6 +68,19 @@ class RowForm(Form):
         def get_translations(self, form):
             """Use the portal's catalogue, then WTForms' own, like every portal form."""
             return portal_translations
+
+        def bind_field(self, form, unbound_field, options):
+            """Normalise the line breaks of every text field of the row."""
+            return _bind_with_newlines(unbound_field, {"form": form, **options})
+
+
+class EditorForm(PortalForm):
+    """A portal form whose text fields store line breaks as \\n whatever the browser sent."""
+
+    class Meta(PortalForm.Meta):
+        def bind_field(self, form, unbound_field, options):
+            """Normalise the line breaks of every text field of the form."""
+            return _bind_with_newlines(unbound_field, {"form": form, **options})
 
 
 class CommaFloatField(FloatField):
@@ -68,7 +93,7 @@ class CommaFloatField(FloatField):
         super().process_formdata(valuelist)
 
 
-class NewDocumentForm(PortalForm):
+class NewDocumentForm(EditorForm):
     """Create an instrument or a framework."""
 
     key = StringField(
@@ -88,7 +113,7 @@ class ThresholdForm(RowForm):
     value = CommaFloatField(validators=[Optional(), NumberRange(0, 100, NUMBER)])
 
 
-class SettingsForm(PortalForm):
+class SettingsForm(EditorForm):
     """The instrument as a whole: title, audience, rules, levels, thresholds, competences."""
 
     title = StringField(_l("Title"), validators=[DataRequired(REQUIRED), Length(max=300)])
@@ -177,7 +202,7 @@ class PairForm(RowForm):
     right = TextAreaField(render_kw={"rows": 2})
 
 
-class ItemForm(PortalForm):
+class ItemForm(EditorForm):
     """One item of an instrument; the fields used depend on its type."""
 
     id = StringField(
@@ -226,7 +251,7 @@ class ItemForm(PortalForm):
     add_pair = SubmitField(_l("Add a pair"))
 
 
-class AreaForm(PortalForm):
+class AreaForm(EditorForm):
     """An area of a framework."""
 
     id = StringField(
@@ -236,7 +261,7 @@ class AreaForm(PortalForm):
     submit = SubmitField(_l("Add the area"))
 
 
-class FrameworkForm(PortalForm):
+class FrameworkForm(EditorForm):
     """The framework as a whole."""
 
     title = StringField(_l("Title"), validators=[DataRequired(REQUIRED), Length(max=300)])
@@ -250,7 +275,7 @@ class DescriptorForm(RowForm):
     text = TextAreaField(render_kw={"rows": 2})
 
 
-class CompetenceForm(PortalForm):
+class CompetenceForm(EditorForm):
     """A competence of a framework with its level descriptors."""
 
     area = SelectField(_l("Area"), validators=[DataRequired(REQUIRED)])
@@ -265,7 +290,7 @@ class CompetenceForm(PortalForm):
     submit = SubmitField(_l("Save the competence"))
 
 
-class ImportForm(PortalForm):
+class ImportForm(EditorForm):
     """A YAML file or pasted YAML text to become a draft."""
 
     file = FileField(_l("YAML file"))

@@ -174,12 +174,20 @@ def _check_framework(report: Report, data: dict, library: Library) -> None:
     report.field(data, "title", (), report.text)
     scale = _level_scale(report, data, library)
     areas, competences = [], []
-    for index, area in enumerate(report.field(data, "areas", (), report.sequence, 1) or ()):
+    areas_listed = report.field(
+        data, "areas", (), report.sequence, 1, "", "в рамке нет ни одной области"
+    )
+    for index, area in enumerate(areas_listed or ()):
         path = ("areas", index)
         fields = report.mapping(path, area, ("id", "title", "competences"), ())
         areas.append(((*path, "id"), report.field(fields, "id", path, report.identifier)))
         report.field(fields, "title", path, report.text)
-        listed = report.field(fields, "competences", path, report.sequence, 1) or ()
+        no_competences = (
+            "в области нет ни одной компетенции: добавьте компетенцию или удалите область"
+        )
+        listed = (
+            report.field(fields, "competences", path, report.sequence, 1, "", no_competences) or ()
+        )
         for position, competence in enumerate(listed):
             entry_path = (*path, "competences", position)
             entry = report.mapping(
@@ -253,7 +261,16 @@ def _check_instrument(report: Report, data: dict, library: Library) -> None:
 def _check_rules(report: Report, data: dict) -> None:
     """Check who is offered the instrument, its time limit, retakes and deficit threshold."""
     audience = report.field(data, "audience", (), report.mapping, ("positions",), ("subjects",))
-    report.field(audience, "positions", ("audience",), report.codes, POSITIONS, "должности", 1)
+    report.field(
+        audience,
+        "positions",
+        ("audience",),
+        report.codes,
+        POSITIONS,
+        "должности",
+        1,
+        "не указана ни одна должность",
+    )
     report.field(audience, "subjects", ("audience",), report.codes, SUBJECTS, "предмета")
     report.field(data, "time_limit_minutes", (), report.number, TIME_LIMIT)
     retake = report.field(
@@ -291,7 +308,15 @@ def _check_competences(
     ones missing from the framework, which are reported as such); None when the list itself is
     broken and item links cannot be checked against it.
     """
-    listed = report.field(data, "competences", (), report.sequence, 1)
+    listed = report.field(
+        data,
+        "competences",
+        (),
+        report.sequence,
+        1,
+        "",
+        "не выбрана ни одна измеряемая компетенция",
+    )
     if listed is None:
         report.field(data, "thresholds", (), report.numbers, PERCENT)
         return None
@@ -320,7 +345,10 @@ def _check_items(
 ) -> None:
     context = ItemContext(library.scales())
     ids, links = [], {}
-    for index, item in enumerate(report.field(data, "items", (), report.sequence, 1) or ()):
+    no_items = "в инструменте нет ни одного задания"
+    for index, item in enumerate(
+        report.field(data, "items", (), report.sequence, 1, "", no_items) or ()
+    ):
         item_id, linked = check_item(report, ("items", index), item, context)
         ids.append((("items", index, "id"), item_id))
         for competence in linked:

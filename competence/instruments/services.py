@@ -269,20 +269,9 @@ def check(kind: str, content) -> ValidationResult:
             dependents = _dependent_instruments(library, changed)
             references = [r for r in references if r not in dependents]
             documents += [Document(i.to_data(), file=f"instrument:{i.id}") for i in dependents]
-            result = validate_documents(documents, references)
-            return ValidationResult(result.objects, _name_dependents(result.errors, dependents))
+            # Their errors keep the file "instrument:<id>", by which the editor names them.
+            return validate_documents(documents, references)
     return validate_documents(documents, references)
-
-
-def _name_dependents(errors, dependents: list[spec.Instrument]) -> tuple[ValidationError, ...]:
-    """Say which instrument an error found in an instrument built on the draft is about."""
-    names = {f"instrument:{i.id}": f"инструмент «{i.title}» ({i.id})" for i in dependents}
-    return tuple(
-        dataclasses.replace(error, message=f"{names[error.file]}: {error.message}")
-        if error.file in names
-        else error
-        for error in errors
-    )
 
 
 def _is_valid_alone(kind: str, content, references) -> bool:
@@ -357,6 +346,45 @@ def publish_draft(draft: ContentVersion, actor) -> PublicationReport:
     if kind != ContentKind.INSTRUMENT:
         _recompile_dependents(library, obj, "editor", actor, report, set())
     return _finish(report, actor, "editor")
+
+
+@dataclass(frozen=True)
+class Republication:
+    """An instrument that publishing a framework or scale draft publishes anew."""
+
+    key: str
+    title: str
+    current: int
+    new: int
+
+
+def planned_republications(draft: ContentVersion) -> list[Republication]:
+    """Return the instruments that publishing a valid framework or scale draft would publish
+    anew (those whose compiled form changes); nothing is written."""
+    kind = draft.document.kind
+    if kind == ContentKind.INSTRUMENT:
+        return []
+    result = check(kind, draft.content)
+    if result.errors:
+        return []
+    obj = result.objects[0]
+    library = _published_library()
+    library[(kind, obj.id)] = obj
+    plans = []
+    for instrument in _dependent_instruments(library, obj):
+        latest = _document(ContentKind.INSTRUMENT, instrument.id).latest_published
+        if latest.content_hash != _canonical_hash(compile_instrument(instrument, library)):
+            plans.append(
+                Republication(instrument.id, latest.title, latest.number, latest.number + 1)
+            )
+    return sorted(plans, key=lambda plan: plan.title)
+
+
+def publication_token(draft: ContentVersion, plans: list[Republication]) -> str:
+    """Return what a confirmation of publishing is bound to: the draft and what it republishes."""
+    return _canonical_hash(
+        {"content": draft.content, "plans": [dataclasses.astuple(plan) for plan in plans]}
+    )
 
 
 def discard_draft(draft: ContentVersion, actor) -> None:

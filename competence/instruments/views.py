@@ -12,13 +12,15 @@ from competence.accounts.access import role_required
 from competence.accounts.models import Role
 from competence.extensions import db
 from competence.forms import ConfirmForm
-from competence.instruments import services, spec
+from competence.instruments import services, spec, wording
 from competence.instruments.forms import ImportForm, NewDocumentForm
 from competence.instruments.library import compiled, latest_published_versions
 from competence.instruments.models import ContentDocument, ContentKind, ContentVersion
 from competence.instruments.presentation import canonical_layout, item_views, shuffled_layout
+from competence.instruments.provenance import source_label
 
 bp = Blueprint("instruments", __name__, url_prefix="/instruments")
+bp.add_app_template_filter(source_label, "content_source")
 
 EDITABLE = (ContentKind.INSTRUMENT, ContentKind.FRAMEWORK)
 
@@ -125,9 +127,33 @@ def discard(kind: str, key: str):
 @bp.route("/<kind>/<key>/draft/publish", methods=["POST"])
 def publish(kind: str, key: str):
     """Publish the draft as a new version, or show what stops it."""
-    _doc, draft = draft_of(kind, key)
+    doc, draft = draft_of(kind, key)
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    # Instruments built on a framework are published anew with it: the methodist sees which
+    # first, and confirms exactly that draft and that list.
+    plans = services.planned_republications(draft)
+    token = services.publication_token(draft, plans)
+    confirmed = request.form.get("confirmation")
+    if (plans and confirmed is None) or (confirmed is not None and confirmed != token):
+        stale = confirmed is not None
+        if stale:
+            flash(
+                _(
+                    "The draft or the instruments built on it changed after you were asked. "
+                    "Nothing is published: check the list again."
+                ),
+                "warning",
+            )
+        page = render_template(
+            "instruments/confirm_publish.html",
+            doc=doc,
+            draft=draft,
+            plans=plans,
+            token=token,
+            form=ConfirmForm(),
+        )
+        return page, 409 if stale else 200
     try:
         report = services.publish_draft(draft, current_user)
     except services.NothingToPublish:
@@ -230,13 +256,11 @@ def preview(key: str):
         if draft is None:
             abort(404)
         result = services.check(ContentKind.INSTRUMENT, draft.content)
-        errors = list(result.errors)
+        library = services.published_library_objects()
+        words = wording.vocabulary(draft.content, library)
+        errors = [wording.placed(error, words) for error in result.errors]
         instrument = result.objects[0] if result.objects and not errors else None
-        scales = {
-            obj.id: obj
-            for obj in services.published_library_objects()
-            if spec.kind_of(obj) == ContentKind.SCALE
-        }
+        scales = {obj.id: obj for obj in library if spec.kind_of(obj) == ContentKind.SCALE}
     if errors:
         return render_template("instruments/preview.html", doc=doc, errors=errors), 422
     written_order = request.args.get("order") == "written"

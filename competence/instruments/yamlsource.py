@@ -1,4 +1,10 @@
-"""Parse YAML with safe-load semantics, remembering the line of every key and list element."""
+"""Parse YAML with safe-load semantics, remembering the line of every key and list element.
+
+Aliases are kept (merge keys need them), but a document is refused while it is composed, before
+anything is expanded, once its expanded size or depth passes a limit: a few hundred bytes of
+nested aliases would otherwise expand to millions of values, and deep brackets would exhaust
+the recursion of the reader.
+"""
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -7,6 +13,10 @@ from typing import Any
 import yaml
 
 Path = tuple[str | int, ...]
+
+# The largest shipped file expands to about 1 700 values and nests 7 levels deep.
+MAX_EXPANDED_NODES = 100_000
+MAX_NESTING = 32
 
 _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = frozenset(_TAG + name for name in ("null", "bool", "int", "float", "str"))
@@ -62,10 +72,63 @@ class ParsedYaml:
     problems: tuple[YamlProblem, ...]
 
 
+class TooLarge(yaml.MarkedYAMLError):
+    """The document expands beyond MAX_EXPANDED_NODES values or MAX_NESTING levels."""
+
+
+class _LimitedLoader(yaml.SafeLoader):
+    """A SafeLoader that counts, while composing, what each node would expand to."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.expanded = 0  # values of the document so far, each alias counted as its target
+        self.depth = 0
+        self.sizes: dict[int, tuple[int, int]] = {}  # node id -> (expanded size, height)
+        self.reach = 0  # the deepest level the expansion reaches below the current node
+
+    def compose_node(self, parent, index):
+        """Compose a node, refusing it when the expansion grows past the limits."""
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            target = self.anchors.get(self.peek_event().anchor)
+            # An alias to a node still open is recursion, which the builder reports.
+            size, height = self.sizes.get(id(target), (1, 1))
+            self.expanded += size
+            self.reach = max(self.reach, self.depth + height)
+            self._check(mark)
+            return super().compose_node(parent, index)
+        mark = self.peek_event().start_mark
+        self.depth += 1
+        start, outer_reach = self.expanded, self.reach
+        self.expanded += 1
+        self.reach = self.depth
+        self._check(mark)
+        node = super().compose_node(parent, index)
+        self.sizes[id(node)] = (self.expanded - start, self.reach - self.depth + 1)
+        self.depth -= 1
+        self.reach = max(outer_reach, self.reach)
+        return node
+
+    def _check(self, mark) -> None:
+        if self.reach > MAX_NESTING:
+            raise TooLarge(
+                problem=f"вложенность больше {MAX_NESTING} уровней (с учётом ссылок-алиасов); "
+                "в описании инструмента столько уровней не бывает",
+                problem_mark=mark,
+            )
+        if self.expanded > MAX_EXPANDED_NODES:
+            limit = f"{MAX_EXPANDED_NODES:,}".replace(",", " ")
+            raise TooLarge(
+                problem=f"после раскрытия ссылок (алиасов *имя) документ содержит больше {limit} "
+                "значений; перепишите повторяющиеся части без ссылок",
+                problem_mark=mark,
+            )
+
+
 def parse_yaml(text: str) -> ParsedYaml:
     """Read one YAML document into plain data, recording lines and reporting duplicate keys."""
     try:
-        loader = yaml.SafeLoader(text)
+        loader = _LimitedLoader(text)
     except yaml.reader.ReaderError as exc:
         return _syntax_error(text.count("\n", 0, exc.position) + 1, exc.reason)
     try:
@@ -76,6 +139,9 @@ def parse_yaml(text: str) -> ParsedYaml:
         builder.lines[()] = root.start_mark.line + 1
         data = builder.build(root, ())
         return ParsedYaml(data, LineMap(builder.lines), tuple(builder.problems))
+    except TooLarge as exc:
+        problem = YamlProblem(exc.problem_mark.line + 1, (), f"документ отклонён: {exc.problem}")
+        return ParsedYaml(None, LineMap(), (problem,))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1

@@ -91,7 +91,7 @@ def test_publication_errors_are_shown_next_to_fields(methodist):
     assert refused.status_code == 422
     assert "Не опубликовано" in page
     # The error stands under the list of measured competences, where it is fixed.
-    message = "с компетенцией «text-analysis» связано заданий: 2, нужно не меньше 3"
+    message = "с компетенцией «Анализ текста» связано заданий: 2, нужно не меньше 3"
     assert f'<div class="invalid-feedback d-block">{message}</div>' in page
     assert published("instrument", "reading-check") == []
 
@@ -246,6 +246,7 @@ def test_a_framework_change_that_breaks_an_instrument_names_it(methodist):
     text = refused.get_data(as_text=True)
     assert refused.status_code == 422
     title = published("instrument", "soft-skills")[0].title
-    assert f"инструмент «{title}» (soft-skills): " in text
-    assert "компетенции «teamwork» нет в рамке" in text
+    assert f"Инструмент «{title}», измеряемые компетенции: " in text
+    # The deleted competence is named by its published title.
+    assert "компетенции «Командная работа» нет в рамке" in text
     assert len(published("framework", "soft-skills")) == 1

@@ -116,7 +116,15 @@ def test_publication_errors_of_cut_scores_open_their_section(methodist):
     ]
     section = open_section(page)
     assert section is not None
-    assert f'<div class="text-danger small">{html.escape(error.message)}</div>' in section
+    # Said with the levels' titles, not their ids.
+    assert error.message == (
+        "начало уровня «sufficient» (60) должно быть больше начала предыдущего уровня «basic» (80)"
+    )
+    shown = (
+        "начало уровня «Достаточный» (60) должно быть больше начала предыдущего уровня "
+        "«Базовый» (80)"
+    )
+    assert f'<div class="text-danger small">{html.escape(shown)}</div>' in section
 
 
 @pytest.mark.parametrize(

@@ -84,18 +84,19 @@ def test_multiple_choice_matching_and_ordering_items_are_saved_and_published(met
     assert kinds["rc-06"] == "ordering"
 
 
-def test_bad_matching_and_ordering_input_is_reported_at_publication(methodist):
+def test_bad_ordering_input_is_refused_when_saved(methodist):
     build_instrument(methodist)
-    saved = post_form(
+    refused = post_form(
         methodist,
         f"{NEW}?type=ordering",
         item("rc-06", "ordering", sequence="Только один шаг"),
     )
-    assert saved.status_code == 302
-    refused = press(methodist, "/instruments/instrument/reading-check/draft/publish", EDIT)
     assert refused.status_code == 422
-    page = methodist.get("/instruments/instrument/reading-check/items/3").get_data(as_text=True)
-    assert "invalid-feedback" in page
+    page = refused.get_data(as_text=True)
+    # Under the field it concerns.
+    assert '<div class="invalid-feedback">нужно не меньше 3 элементов, указано 1</div>' in page
+    assert "Только один шаг" in page
+    assert len(document("instrument", "reading-check").draft.content["items"]) == 3
     assert published("instrument", "reading-check") == []
 
 

@@ -330,7 +330,7 @@ def test_editor_data_without_lines_gets_structural_paths():
             None,
             ("items", 2, "sequence", 4),
             "элемент «Мотивация к учебной деятельности» повторяется: впервые встречается в "
-            "items[2].sequence[0]",
+            "задании 3, элементе 1",
         ),
         ValidationError(
             None,
