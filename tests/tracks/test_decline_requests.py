@@ -88,7 +88,9 @@ def test_the_director_refuses_with_a_comment_and_the_module_stays(app, two_modul
     outsider = director_of(app, other_school, "other-head@example.org")
     assert "Нет времени" not in outsider.get("/staff/").get_data(as_text=True)
     assert decide(outsider, request, "approve").status_code == 404
-    as_teacher = post_form(teacher, f"/staff/declines/{request.id}", {"decision": "approve"}, "/")
+    as_teacher = post_form(
+        teacher, f"/staff/declines/{request.id}", {"decision": "approve"}, f"/tracks/{track.id}"
+    )
     assert as_teacher.status_code == 403
 
     silent = decide(director, request, "refuse", "   ")
