@@ -75,6 +75,8 @@ def test_the_staff_page_lists_who_has_each_deficit(school_with_result):
     for row in deficits:
         # The score as the result page shows it.
         shown = shown_percent(row.score, row.threshold)
-        assert re.search(rf"Учителева Мария Сергеевна</a> — {shown}%", profile)
+        assert re.search(
+            rf'Учителева Мария Сергеевна</a> <span class="text-nowrap">— {shown}%', profile
+        )
     result = director.get(f"/diagnostics/attempts/{attempt.id}/result").get_data(as_text=True)
     assert f"{shown_percent(deficits[0].score, deficits[0].threshold)}%" in result
