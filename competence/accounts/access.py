@@ -1,9 +1,11 @@
-"""Who may open what: role checks for views."""
+"""Who may open what: role checks for views, and whose results and tracks a user may read."""
 
 from functools import wraps
 
 from flask import abort
 from flask_login import current_user, login_required
+
+from competence.accounts.models import Role
 
 
 def role_required(*roles: str):
@@ -20,3 +22,33 @@ def role_required(*roles: str):
         return wrapped
 
     return decorator
+
+
+def directs_school_of(user, person) -> bool:
+    """Tell whether `user` directs the school `person` belongs to now (not a former one)."""
+    return (
+        user.has_role(Role.DIRECTOR)
+        and user.school_id is not None
+        and person is not None
+        and person.id != user.id
+        and person.school_id == user.school_id
+    )
+
+
+def may_read_result(user, attempt) -> bool:
+    """Tell whether `user` may open the result of `attempt`.
+
+    The owner always; the director of the owner's current school once it is submitted, and
+    only its profile (the result page shows no answers and no key). Nobody else.
+    """
+    if attempt.user_id == user.id:
+        return True
+    return attempt.is_submitted and directs_school_of(user, attempt.user)
+
+
+def may_see_track(user, track) -> bool:
+    """Tell whether `user` may read a track: its owner, the director of the owner's current
+    school, methodists and administrators."""
+    if track.user_id == user.id or user.has_role(Role.METHODIST, Role.ADMIN):
+        return True
+    return directs_school_of(user, track.user)

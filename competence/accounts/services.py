@@ -25,6 +25,7 @@ from competence.database import utcnow
 from competence.extensions import db
 from competence.outbox.services import external_url, queue_email, render_email
 from competence.schools.models import Municipality, School
+from competence.staff.moves import request_move
 
 
 class AccountError(Exception):
@@ -280,8 +281,11 @@ def update_profile(user: User, profile: ProfileData, email: str) -> bool:
             for key, value in place.items()
             if getattr(user, key) != value
         }
-        if moved:
-            # A teacher's school decides which director sees the teacher's results.
+        if user.role == Role.TEACHER:
+            # A teacher's school decides which director sees the teacher's results: another
+            # school is a request its director approves; until then the teacher stays.
+            request_move(user, school)
+        elif moved:
             audit.record("place_changed", user, "user", user.id, **moved)
             user.municipality_id, user.school_id = place["municipality_id"], place["school_id"]
     user.full_name = profile.full_name.strip()

@@ -28,6 +28,7 @@ from competence.accounts.services import AccountError, EmailNotConfirmed, Profil
 from competence.errors import keeps_input_on_csrf_failure
 from competence.extensions import db, limiter, submitted_email
 from competence.schools.services import region_with_schools
+from competence.staff.moves import pending_move_of
 
 bp = Blueprint("accounts", __name__)
 
@@ -276,6 +277,16 @@ def profile():
             status = error.status
         else:
             flash(_("The profile is saved."), "success")
+            waiting = pending_move_of(user)
+            if waiting is not None:
+                flash(
+                    _(
+                        "Your move to %(school)s waits for the approval of its director; until "
+                        "then you stay on the staff of your current school.",
+                        school=waiting.to_school.name,
+                    ),
+                    "info",
+                )
             if sent:
                 flash(
                     _(

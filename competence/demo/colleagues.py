@@ -139,12 +139,12 @@ def _take(user: User, document: ContentDocument, skill: float, rng: random.Rando
 
 
 def _complete_cycle(user: User, first, skill: float, rng: random.Random) -> None:
-    """Build the track of an attempt, do its mandatory modules and retake the diagnostic.
+    """Build the track of an attempt, do its modules and retake the diagnostic.
 
     The retake closes the track with its growth, and the certificate is issued automatically.
     """
     track = tracks.build_track(first)
-    for entry in [m for m in track.modules if m.mandatory]:
+    for entry in list(track.modules):
         note = "Модуль пройден, материалы применены на уроках."
         tracks.mark_done(db.session.get(TrackModule, entry.id), note, "", None)
     _take(user, first.document, skill, rng)

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from competence.accounts.access import may_read_result
 from competence.certificates.services import active_certificate
 from competence.diagnostics import services
 from competence.diagnostics.answers import AnswerError, typed_answer
@@ -199,9 +200,16 @@ def confirm_submit(attempt_id: int):
 @bp.route("/diagnostics/attempts/<int:attempt_id>/result")
 @login_required
 def result(attempt_id: int):
-    """Show the deficit profile of a submitted attempt, with growth after a retake."""
-    item = own_attempt(attempt_id)
-    services.close_if_expired(item)
+    """Show the deficit profile of a submitted attempt, with growth after a retake.
+
+    The director of the teacher's current school reads it too (access.may_read_result).
+    """
+    item = db.session.get(Attempt, attempt_id)
+    if item is None or not may_read_result(current_user, item):
+        abort(404)
+    own = item.user_id == current_user.id
+    if own:
+        services.close_if_expired(item)
     if not item.is_submitted:
         return redirect(url_for("diagnostics.attempt", attempt_id=item.id))
     current = profile(item)
@@ -221,7 +229,8 @@ def result(attempt_id: int):
         if change
         else None,
         earlier=earlier,
-        certificate=active_certificate(attempt=item),
+        own=own,
+        certificate=active_certificate(attempt=item) if own else None,
     )
 
 

@@ -1,9 +1,11 @@
 """A school's risk profile: its category joined with the staff's aggregate deficits.
 
 The deficits are the shares of the school's tested staff with a deficit in each competence (their
-latest result per diagnostic, competence.staff.services). The programmes the staff most need are
-the catalogue modules that develop those competences, ranked by how many teachers' deficits they
-address. The profile lists its risk factors in words; it adds no score of its own.
+latest result per diagnostic, competence.staff.services), ranked by the lower bound of their
+Wilson interval so that a tiny group does not outrank a large one by chance. The programmes the
+staff most need are the catalogue modules that develop those competences, ranked by how many
+teachers' deficits they address. The profile lists its risk factors in words; it adds no score
+of its own.
 """
 
 from dataclasses import dataclass, field
@@ -62,7 +64,8 @@ def risk_profile(school: School, identification: SchoolIdentification | None) ->
     attempts = [a for found in latest_attempts(users).values() for a in found]
     tested = len({attempt.user_id for attempt in attempts})
     shares = [share for share in deficit_shares(attempts) if share.with_deficit]
-    shares.sort(key=lambda s: (-s.share, -s.with_deficit, s.title))
+    # By the Wilson lower bound: «1 of 1» says less than «5 of 7» and must not come first.
+    shares.sort(key=lambda s: (-s.lower_bound, -s.with_deficit, s.title))
     frameworks = {}
     for attempt in attempts:
         ready = compiled_version(attempt.version_id)

@@ -24,7 +24,7 @@ REQUIRED = (
     "audience",
     "develops",
 )
-OPTIONAL = ("url",)
+OPTIONAL = ("url", "municipality")
 COURSE_HOURS = (16, 36, 72)
 HOURS = Range("число часов должно", 1, 144, whole=True)
 WEEKS = Range("продолжительность (в неделях) должна", 1, 52, whole=True)
@@ -71,6 +71,8 @@ def check_module(report: Report, path, module, frameworks: dict, level_ids: dict
             f"курс повышения квалификации длится 16, 36 или 72 часа, указано {hours}",
         )
     report.field(data, "duration_weeks", path, report.number, WEEKS)
+    if data.get("municipality") is not None:
+        report.field(data, "municipality", path, report.text)
     url = data.get("url")
     if url is not None and not (isinstance(url, str) and URL.fullmatch(url)):
         report.error((*path, "url"), "адрес должен начинаться с https:// и не содержать пробелов")

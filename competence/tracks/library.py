@@ -10,6 +10,7 @@ from competence import audit
 from competence.analytics.matching import Module
 from competence.extensions import db
 from competence.instruments.services import published_library_objects
+from competence.schools.models import Municipality
 from competence.tracks.catalog import content_hash, validate_catalog
 from competence.tracks.models import CatalogModule
 
@@ -58,6 +59,14 @@ def load_catalog(root: Path = CATALOG_DIR, actor=None) -> CatalogReport:
     result = validate_catalog(root, published_library_objects())
     if result.errors:
         raise CatalogErrors(result.errors)
+    places = {m.name: m.id for m in db.session.scalars(select(Municipality))}
+    unknown = [
+        f"модуль «{data['id']}»: муниципалитета «{data['municipality']}» нет в реестре"
+        for data in result.modules
+        if data.get("municipality") and data["municipality"] not in places
+    ]
+    if unknown:
+        raise CatalogErrors(unknown)
     existing = {m.key: m for m in db.session.scalars(select(CatalogModule))}
     report = CatalogReport()
     for data in result.modules:
@@ -72,6 +81,8 @@ def load_catalog(root: Path = CATALOG_DIR, actor=None) -> CatalogReport:
         else:
             report.updated.append(data["id"])
         apply_module(module, data, f"file:{root.name}")
+        # Where an in-person module is held keeps replacements within a teacher's reach.
+        module.municipality_id = places.get(data.get("municipality"))
     for module in existing.values():
         if not module.retired and module.source.startswith("file:"):
             module.retired = True
@@ -99,6 +110,8 @@ def module_data(module: CatalogModule) -> dict:
     data["develops"] = module.develops
     if module.url:
         data["url"] = module.url
+    if module.municipality is not None:
+        data["municipality"] = module.municipality.name
     return data
 
 

@@ -41,11 +41,15 @@ class CatalogModule(db.Model):
     # [{"framework": ..., "competence": ..., "levels": [...]}]
     develops: Mapped[list] = mapped_column(JSON)
     url: Mapped[str | None] = mapped_column(String(500))
+    # Where an in-person or blended module is held; None: not tied to a place (or not known).
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"))
     # A retired module is no longer proposed; tracks that have it keep it.
     retired: Mapped[bool] = mapped_column(default=False)
     source: Mapped[str] = mapped_column(String(300), default="")
     content_hash: Mapped[str] = mapped_column(String(64), default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    municipality = relationship("Municipality")
 
 
 class TrackStatus(StrEnum):
@@ -155,3 +159,39 @@ class EvidenceFile(db.Model):
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     track_module: Mapped[TrackModule] = relationship(back_populates="evidence_file")
+
+
+class RequestStatus(StrEnum):
+    """Where a request waiting for somebody's decision stands."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REFUSED = "refused"
+    # Made moot by the requester (the module was done after all, a newer request replaced it).
+    WITHDRAWN = "withdrawn"
+
+
+REQUEST_STATUSES = tuple(RequestStatus)
+
+
+class DeclineRequest(db.Model):
+    """A teacher's request to decline a mandatory module; the school's director decides."""
+
+    __tablename__ = "decline_requests"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'approved', 'refused', 'withdrawn')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    track_module_id: Mapped[int] = mapped_column(
+        ForeignKey("track_modules.id", ondelete="CASCADE"), index=True
+    )
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(12), default=RequestStatus.PENDING, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    comment: Mapped[str | None] = mapped_column(Text)
+
+    track_module: Mapped[TrackModule] = relationship()
+    decided_by = relationship("User")

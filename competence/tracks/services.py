@@ -1,12 +1,12 @@
 """The life of a development track (ИОМ): built from recommendations, studied, closed."""
 
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from flask_babel import format_date, to_user_timezone
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from competence.analytics.matching import Deficit, Taker, match_modules
 from competence.database import utcnow
 from competence.diagnostics.models import Attempt
 from competence.diagnostics.services import attempt_submitted, offered_to, retake_status
@@ -14,13 +14,14 @@ from competence.extensions import db
 from competence.instruments.library import compiled_version
 from competence.outbox.services import external_url, queue_email
 from competence.tracks.evidence import CheckedFile
-from competence.tracks.library import matching_modules
 from competence.tracks.models import (
     MODULE_FORMATS,
     CatalogModule,
+    DeclineRequest,
     DevelopmentTrack,
     EvidenceFile,
     ModuleStatus,
+    RequestStatus,
     TrackModule,
     TrackStatus,
 )
@@ -87,14 +88,14 @@ def build_track(attempt: Attempt, preferred_format: str | None = None) -> Develo
     )
     start = local_today()
     for position, item in enumerate(recommendations.ordered):
-        track.modules.append(_track_module(item.module, position, item.mandatory, item.deficits))
+        track.modules.append(track_module(item.module, position, item.mandatory, item.deficits))
     schedule(track, start)
     db.session.add(track)
     db.session.commit()
     return track
 
 
-def _track_module(module: CatalogModule, position, mandatory, deficits) -> TrackModule:
+def track_module(module: CatalogModule, position, mandatory, deficits) -> TrackModule:
     """Return a new track entry for a catalogue module."""
     return TrackModule(
         module=module,
@@ -143,7 +144,7 @@ def own_module(user, track_module_id: int) -> TrackModule:
     return entry
 
 
-def _require_open(entry: TrackModule) -> None:
+def require_open(entry: TrackModule) -> None:
     """Refuse changes to a module that is done or declined, or to a closed track."""
     if entry.track.status == TrackStatus.COMPLETED:
         raise TrackError(_l("The track is completed and cannot change."))
@@ -174,7 +175,7 @@ def move(entry: TrackModule, direction: str) -> None:
 
 def postpone(entry: TrackModule, until: date, reason: str) -> None:
     """Postpone a module to a later date, with a reason."""
-    _require_open(entry)
+    require_open(entry)
     today = local_today()
     if until <= today:
         raise TrackError(_l("Choose a date in the future."), status=400)
@@ -193,99 +194,12 @@ def postpone(entry: TrackModule, until: date, reason: str) -> None:
     db.session.commit()
 
 
-def decline(entry: TrackModule, reason: str) -> list[TrackModule]:
-    """Decline a module with a reason; a mandatory one hands each of its deficits on.
-
-    Returns the modules that took over the declined module's deficits (empty if none did).
-    """
-    _require_open(entry)
-    entry.status = ModuleStatus.DECLINED
-    entry.status_reason = reason.strip()
-    taken = _replacements(entry) if entry.mandatory else []
-    if taken:
-        entry.replaced_by_id = taken[0].id
-    schedule(entry.track)
-    _check_completion(entry.track)
-    db.session.commit()
-    return taken
-
-
-def _develops(row: CatalogModule, deficit: dict) -> bool:
-    """Tell whether a catalogue module develops a deficit's competence at its level."""
-    return any(
-        e["framework"] == deficit["framework"]
-        and e["competence"] == deficit["competence"]
-        and deficit["level"] in e["levels"]
-        for e in row.develops
-    )
-
-
-def _replacements(entry: TrackModule) -> list[TrackModule]:
-    """Give every deficit of a declined mandatory module to another module, one by one.
-
-    For each deficit: a mandatory module of the track that also develops it takes it on; else an
-    optional one of the track is promoted to mandatory; else the best catalogue module not yet in
-    the track joins it as mandatory, right after the declined one. Each module claims only the
-    deficits it develops. A deficit nothing can take stays uncovered. Returns the modules that
-    took deficits, new ones first in track order.
-    """
-    track = entry.track
-    taken: list[TrackModule] = []
-    remaining = []
-    for deficit in entry.deficits:
-        others = [m for m in track.modules if m is not entry and m.status != ModuleStatus.DECLINED]
-        holder = next((m for m in others if m.mandatory and _develops(m.module, deficit)), None)
-        if holder is None:
-            holder = next((m for m in others if _develops(m.module, deficit)), None)
-            if holder is not None:
-                holder.mandatory = True
-        if holder is None:
-            remaining.append(deficit)
-            continue
-        if deficit["competence"] not in {d["competence"] for d in holder.deficits}:
-            holder.deficits = [*holder.deficits, deficit]
-        if holder not in taken:
-            taken.append(holder)
-    if remaining:
-        taken = _new_modules(entry, remaining) + taken
-    db.session.flush()
-    return taken
-
-
-def _new_modules(entry: TrackModule, deficits: list[dict]) -> list[TrackModule]:
-    """Add the best catalogue modules not yet in the track for deficits nothing there covers."""
-    track = entry.track
-    used = {m.module.key for m in track.modules}
-    modules, rows = matching_modules()
-    user = track.user
-    taker = Taker(user.position, frozenset(user.subjects), track.preferred_format)
-    by_key = {(d["framework"], d["competence"]): d for d in deficits}
-    match = match_modules(
-        [
-            Deficit(d["framework"], d["competence"], d["level"], d["depth"], d["soft_skill"])
-            for d in deficits
-        ],
-        [m for m in modules if m.id not in used],
-        taker,
-        optional_per_deficit=0,
-    )
-    proposals = [p for p in match.proposals if p.mandatory]
-    for later in track.modules:
-        if later.position > entry.position:
-            later.position += len(proposals)
-    added = []
-    for offset, proposal in enumerate(proposals, 1):
-        claimed = [by_key[(d.framework, d.competence)] for d in proposal.deficits]
-        added.append(_track_module(rows[proposal.module], entry.position + offset, True, claimed))
-    track.modules.extend(added)
-    return added
-
-
 def mark_done(entry: TrackModule, note: str, link: str, file: CheckedFile | None) -> None:
     """Mark a module done with evidence (a note, a link or a file)."""
-    _require_open(entry)
+    require_open(entry)
     if not (note.strip() or link.strip() or file):
         raise TrackError(_l("Add evidence: a note, a link or a file."), status=400)
+    withdraw_decline(entry)
     entry.status = ModuleStatus.DONE
     entry.done_at = utcnow()
     entry.evidence_note = note.strip() or None
@@ -298,31 +212,60 @@ def mark_done(entry: TrackModule, note: str, link: str, file: CheckedFile | None
             data=file.data,
         )
     schedule(entry.track)
-    _check_completion(entry.track)
+    check_completion(entry.track)
     db.session.commit()
 
 
-def progress(track: DevelopmentTrack) -> tuple[int, int]:
-    """Return (done, total) over the modules that count: not declined."""
-    counted = [m for m in track.modules if m.status != ModuleStatus.DECLINED]
-    return sum(m.status == ModuleStatus.DONE for m in counted), len(counted)
-
-
-def is_finished(track: DevelopmentTrack) -> bool:
-    """Tell whether the study part of a track is over.
-
-    No mandatory module may still be open (a declined one hands its deficits on to replacements,
-    which are mandatory and must be done in turn), and at least one mandatory module must be
-    done: declining everything is not finishing the track.
-    """
-    mandatory = [m for m in track.modules if m.mandatory]
-    return not any(m.is_open for m in mandatory) and any(
-        m.status == ModuleStatus.DONE for m in mandatory
+def pending_decline(entry: TrackModule) -> DeclineRequest | None:
+    """Return the request to decline this module that waits for a decision, if any."""
+    return db.session.scalar(
+        select(DeclineRequest).where(
+            DeclineRequest.track_module_id == entry.id,
+            DeclineRequest.status == RequestStatus.PENDING,
+        )
     )
 
 
-def _check_completion(track: DevelopmentTrack) -> None:
-    """When the mandatory modules are done, invite the teacher to retake the diagnostic."""
+def withdraw_decline(entry: TrackModule) -> None:
+    """Withdraw a waiting request to decline a module the teacher has done after all."""
+    waiting = pending_decline(entry)
+    if waiting is not None:
+        waiting.status = RequestStatus.WITHDRAWN
+        waiting.decided_at = utcnow()
+
+
+class Progress(NamedTuple):
+    """How far a track is: modules done of those that count, and whether the study is over."""
+
+    done: int
+    total: int
+    finished: bool
+
+
+def progress(track: DevelopmentTrack) -> Progress:
+    """Return the progress of a track: the one source of its count and of its completion.
+
+    The modules that count are those not declined (a decline waiting for the director's
+    approval is not one yet). The study is over when every counted module is done and at
+    least one mandatory module is: declining everything is not finishing the track.
+    """
+    counted = [m for m in track.modules if m.status != ModuleStatus.DECLINED]
+    done = sum(m.status == ModuleStatus.DONE for m in counted)
+    finished = (
+        bool(counted)
+        and done == len(counted)
+        and any(m.mandatory and m.status == ModuleStatus.DONE for m in counted)
+    )
+    return Progress(done, len(counted), finished)
+
+
+def is_finished(track: DevelopmentTrack) -> bool:
+    """Tell whether the study part of a track is over (see `progress`)."""
+    return progress(track).finished
+
+
+def check_completion(track: DevelopmentTrack) -> None:
+    """When every module that counts is done, invite the teacher to retake the diagnostic."""
     if track.status != TrackStatus.ACTIVE or not is_finished(track):
         return
     track.status = TrackStatus.AWAITING_RETAKE

@@ -18,13 +18,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from competence.accounts.models import Role
+from competence.accounts.access import may_see_track
 from competence.certificates.services import active_certificate
 from competence.diagnostics.models import Attempt
 from competence.errors import error_response
 from competence.extensions import db
 from competence.forms import ConfirmForm
-from competence.tracks import services
+from competence.tracks import declines, services
 from competence.tracks.evidence import MAX_BYTES as EVIDENCE_MAX_BYTES
 from competence.tracks.evidence import EvidenceError, check_evidence
 from competence.tracks.forms import (
@@ -90,15 +90,8 @@ def own_attempt(attempt_id: int) -> Attempt:
 
 
 def may_see(track: DevelopmentTrack) -> bool:
-    """Tell whether the current user may read a track: its owner, the school's director,
-    methodists and administrators."""
-    if track.user_id == current_user.id or current_user.has_role(Role.METHODIST, Role.ADMIN):
-        return True
-    return (
-        current_user.has_role(Role.DIRECTOR)
-        and current_user.school_id is not None
-        and track.user.school_id == current_user.school_id
-    )
+    """Tell whether the current user may read a track (access.may_see_track)."""
+    return may_see_track(current_user, track)
 
 
 @bp.route("/recommendations/<int:attempt_id>")
@@ -180,6 +173,7 @@ def _render_track(
         action=action,
         evidence_max_bytes=EVIDENCE_MAX_BYTES,
         progress=services.progress(item),
+        requests=declines.latest_requests(item),
         own=item.user_id == current_user.id,
         confirm=ConfirmForm(formdata=None),
         postpone_form=forms.get("postpone_form") or PostponeForm(formdata=None),
@@ -253,12 +247,17 @@ def decline(track_module_id: int):
             entry, "decline", _("Give a reason for declining the module."), 422, decline_form=form
         )
     try:
-        taken = services.decline(entry, form.reason.data)
+        outcome = declines.decline(entry, form.reason.data)
     except services.TrackError as exc:
         return _refuse(entry, "decline", exc.message, exc.status, decline_form=form)
-    if taken:
-        titles = ", ".join(f"«{m.title}»" for m in taken)
-        flash(_("Declined. Its deficits are taken over by %(titles)s.", titles=titles), "info")
+    if outcome.pending:
+        flash(
+            _(
+                "Your request to decline the module is sent to the school's director. Until the "
+                "director approves it, the module stays mandatory."
+            ),
+            "info",
+        )
     else:
         flash(_("The module is declined."), "info")
     return _back(entry)

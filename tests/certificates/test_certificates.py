@@ -314,7 +314,7 @@ def test_a_forced_certificate_is_replaced_when_the_track_is_completed(app):
     first = take(teacher, worst_answer)
     track = tracks.build_track(first)
     forced = services.issue_for_track(track, admin, "Курсы пройдены очно")
-    for entry in [m for m in track.modules if m.mandatory]:
+    for entry in list(track.modules):
         tracks.mark_done(db.session.get(TrackModule, entry.id), "Выполнено", "", None)
     first.submitted_at -= timedelta(days=400)
     first.started_at -= timedelta(days=400)

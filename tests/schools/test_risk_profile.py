@@ -1,5 +1,7 @@
 """The school risk profile: the category joined with the staff's deficits and needed programmes."""
 
+import re
+
 import pytest
 
 from competence.accounts.models import Role
@@ -66,7 +68,7 @@ def test_the_card_shows_the_profile(app, staffed):
     page = client.get(f"/schools/{schools['a1'].id}").get_data(as_text=True)
     profile = page.split('id="risk-title"')[1].split("</section>")[0]
     assert "Зарегистрировано педагогов: 3, прошли диагностику: 2." in profile
-    assert "1 / 2" in profile
+    assert "1 из 2 прошедших" in profile
     assert "Программы, которые нужнее всего коллективу" in profile
 
 
@@ -118,3 +120,33 @@ def test_an_excluded_school_says_so_instead_of_no_risk_factors(app):
     )
     assert "По имеющимся данным факторов риска не найдено." not in profile
     assert "По данным о педагогах факторов риска не найдено." in profile
+
+
+def test_a_tiny_unanimous_group_does_not_outrank_a_larger_one(app):
+    """«1 of 1» (Wilson lower bound 0.21) comes after «3 of 4» (0.30), with the sizes shown."""
+    load_instruments()
+    schools = load_region()
+    for number, choose in enumerate((worst_answer, worst_answer, worst_answer, best_answer)):
+        email = f"s{number}@example.org"
+        make_user(email, school=schools["a1"], full_name=f"Педагог {number}")
+        client = app.test_client()
+        login(client, email)
+        take(client, "soft-skills", choose)
+    make_user("solo@example.org", school=schools["a1"], full_name="Один")
+    client = app.test_client()
+    login(client, "solo@example.org")
+    take(client, "methodical-teacher", worst_answer)
+
+    profile = risk_profile(schools["a1"], None)
+    sizes = [(s.with_deficit, s.tested) for s in profile.deficits]
+    assert (1, 1) in sizes and (3, 4) in sizes
+    assert sizes.index((3, 4)) < sizes.index((1, 1))
+    assert sizes == sorted(sizes, key=lambda size: size != (3, 4))
+
+    make_user("m@example.org", Role.METHODIST, position="other", school=schools["b1"])
+    methodist = app.test_client()
+    login(methodist, "m@example.org")
+    page = methodist.get(f"/schools/{schools['a1'].id}").get_data(as_text=True)
+    listed = page.split('id="risk-title"')[1].split("</section>")[0]
+    # The card lists the top rows: the larger group's, each with its size.
+    assert re.findall(r"(\d+ из \d+) прошедших", listed)[0] == "3 из 4"

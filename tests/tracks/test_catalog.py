@@ -12,9 +12,9 @@ from competence.extensions import db
 from competence.instruments import services as instruments
 from competence.instruments.validation import validate_tree
 from competence.tracks.catalog import validate_catalog
-from competence.tracks.library import CATALOG_DIR, CatalogErrors, load_catalog
+from competence.tracks.library import CATALOG_DIR, CatalogErrors, export_catalog, load_catalog
 from competence.tracks.models import CatalogModule
-from tests.factories import login, make_user, post_form
+from tests.factories import login, make_school, make_user, post_form
 
 ROOT = Path(__file__).parent.parent.parent / "instruments"
 
@@ -255,3 +255,26 @@ def test_teachers_cannot_open_the_catalogue_editor(client):
     make_user()
     login(client)
     assert client.get("/tracks/catalog/").status_code == 403
+
+
+def test_a_module_may_name_the_municipality_where_it_is_held(app, tmp_path):
+    instruments.load_tree(ROOT)
+    place = make_school().municipality
+    folder = tmp_path / "catalog"
+    shutil.copytree(CATALOG_DIR, folder)
+    path = folder / "soft-skills.yaml"
+    text = path.read_text(encoding="utf-8")
+    first = re.search(r"^  - id: (\S+)$", text, re.M)
+    venue = f"{first.group(0)}\n    municipality: {place.name}"
+    path.write_text(text.replace(first.group(0), venue, 1), encoding="utf-8")
+    load_catalog(folder)
+    module = db.session.scalar(select(CatalogModule).where(CatalogModule.key == first.group(1)))
+    assert module.municipality_id == place.id
+    assert f"municipality: {place.name}" in export_catalog()
+
+    path.write_text(
+        text.replace(first.group(0), f"{first.group(0)}\n    municipality: Нигде"), encoding="utf-8"
+    )
+    with pytest.raises(CatalogErrors) as raised:
+        load_catalog(folder)
+    assert "муниципалитета «Нигде» нет в реестре" in raised.value.errors[0]
