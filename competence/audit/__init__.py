@@ -31,7 +31,7 @@ class AuditEvent(db.Model):
     actor = relationship("User")
 
 
-def record(action: str, actor, object_type: str, object_id=None, **details) -> AuditEvent:
+def record(action: str, actor, object_type: str, object_id=None, /, **details) -> AuditEvent:
     """Add (not commit) an audit event for `action` done by `actor` (a user or None)."""
     event = AuditEvent(
         created_at=utcnow(),
@@ -46,7 +46,7 @@ def record(action: str, actor, object_type: str, object_id=None, **details) -> A
     return event
 
 
-def note(action: str, actor, object_type: str, object_id=None, **details) -> AuditEvent:
+def note(action: str, actor, object_type: str, object_id=None, /, **details) -> AuditEvent:
     """Record an audit event and commit it at once (for reads, downloads, sign-ins)."""
     event = record(action, actor, object_type, object_id, **details)
     db.session.commit()

@@ -86,7 +86,7 @@ def export_log(file_format: str):
         "audit_log",
         format=file_format,
         rows=total,
-        **{key: value for key, value in form.args().items() if key != "per_page"},
+        filter={key: value for key, value in form.args().items() if key != "per_page"},
     )
     return Response(
         export.WRITERS[file_format](rows),
