@@ -140,6 +140,7 @@ def outbox():
         reading.messages_query(status, recipient), per_page=per_page, error_out=False
     )
     args = {"status": status, "recipient": recipient, "per_page": per_page}
+    args = {key: value for key, value in args.items() if value}
     return render_template(
         "admin/outbox.html", page=page, status=status, recipient=recipient, args=args
     )

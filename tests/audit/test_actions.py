@@ -35,9 +35,10 @@ def used_action_codes() -> dict[str, str]:
                         found[first.value] = where
                     elif "competence/audit/__init__" not in str(path):
                         dynamic.append(where)
-            if isinstance(node, ast.Compare) and isinstance(node.left, ast.Attribute):
-                if node.left.attr == "action" and isinstance(node.comparators[0], ast.Constant):
-                    found[node.comparators[0].value] = where
+            compared = isinstance(node, ast.Compare) and isinstance(node.left, ast.Attribute)
+            literal = compared and isinstance(node.comparators[0], ast.Constant)
+            if literal and node.left.attr == "action":
+                found[node.comparators[0].value] = where
     assert not dynamic, (
         f"action codes must be literal strings, so the register can be checked: {dynamic}"
     )
