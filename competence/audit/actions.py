@@ -108,7 +108,7 @@ ACTIONS: dict[str, Action] = {
         "personal_data",
         _l("Letter read in the outbox"),
         _l("Letter %(object)s read, its recipient: %(recipient)s"),
-        {"kind": _l("(%(value)s)")},
+        {"kind": _l("kind: %(value)s")},
     ),
     # Administration.
     "user_updated": _a(
