@@ -107,11 +107,14 @@ class Names:
     @staticmethod
     def _load(key_column, name_column, keys: set) -> dict:
         """Return {key: name} for the keys that exist."""
-        keys = {key for key in keys if isinstance(key, int | str)}
-        if not keys:
-            return {}
-        rows = db.session.execute(select(key_column, name_column).where(key_column.in_(keys)))
-        return dict(rows.all())
+        keys = sorted({key for key in keys if isinstance(key, int | str)}, key=str)
+        names = {}
+        # In slices, so an export of many events stays within the database's parameter limit.
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            rows = db.session.execute(select(key_column, name_column).where(key_column.in_(chunk)))
+            names.update(rows.all())
+        return names
 
     def user(self, user_id) -> str:
         """Return a user's name, or the number of an account that no longer exists."""
