@@ -44,20 +44,26 @@ def signed_out(user) -> None:
 def rate_limited(limit: str) -> None:
     """Log a request refused by a rate limit, at most once a window per address and page."""
     endpoint = request.endpoint or request.path[:60]
-    recent = db.session.scalar(
-        select(AuditEvent.id)
-        .where(
-            AuditEvent.action == "rate_limited",
-            AuditEvent.object_id == endpoint,
-            AuditEvent.ip_address == request.remote_addr,
-            AuditEvent.created_at >= utcnow() - RATE_LIMIT_LOG_WINDOW,
-        )
-        .limit(1)
-    )
-    if recent is not None:
-        return
     try:
-        note("rate_limited", current_user, "endpoint", endpoint, path=request.path, limit=limit)
+        recent = db.session.scalar(
+            select(AuditEvent.id)
+            .where(
+                AuditEvent.action == "rate_limited",
+                AuditEvent.object_id == endpoint,
+                AuditEvent.ip_address == request.remote_addr,
+                AuditEvent.created_at >= utcnow() - RATE_LIMIT_LOG_WINDOW,
+            )
+            .limit(1)
+        )
+        if recent is None:
+            note(
+                "rate_limited",
+                current_user,
+                "endpoint",
+                endpoint,
+                path=request.path[:200],
+                limit=limit,
+            )
     except SQLAlchemyError:
         # The refusal must still be answered with 429, whatever the database says.
         db.session.rollback()
