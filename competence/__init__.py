@@ -108,6 +108,7 @@ def _register_blueprints(app: Flask) -> None:
     """Attach every domain's blueprint."""
     from competence.accounts.views import bp as accounts_bp
     from competence.admin.views import bp as admin_bp
+    from competence.audit.views import bp as audit_bp
     from competence.cabinet.views import bp as cabinet_bp
     from competence.certificates.views import bp as certificates_bp
     from competence.diagnostics.views import bp as diagnostics_bp
@@ -122,6 +123,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(cabinet_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(audit_bp)
     app.register_blueprint(instruments_bp)
     app.register_blueprint(diagnostics_bp)
     app.register_blueprint(tracks_bp)

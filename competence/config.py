@@ -64,6 +64,9 @@ def from_environment(instance_path: str) -> dict:
         ),
         "MAIL_TIMEOUT": _int("MAIL_TIMEOUT", 20),
         "MAIL_MAX_ATTEMPTS": _int("MAIL_MAX_ATTEMPTS", 6),
+        # Days the text of a delivered letter is kept in the outbox (links and personal data),
+        # then removed by `flask mail purge` or the mail worker; the envelope stays.
+        "OUTBOX_BODY_RETENTION_DAYS": _int("OUTBOX_BODY_RETENTION_DAYS", 30),
         # Outbox delivery is off when no SMTP server is configured: messages wait in the outbox.
         "MAIL_DELIVERY_ENABLED": bool(mail_server),
         # Flask-Mail would otherwise swallow messages in testing; the outbox decides instead.

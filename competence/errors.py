@@ -99,6 +99,7 @@ def _csrf_failure():
 
 def init_app(app: Flask) -> None:
     """Register the error handlers."""
+    from competence.audit import events as audit_events
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
@@ -107,6 +108,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(RateLimitExceeded)
     def too_many_requests(error: RateLimitExceeded):
         # The exception's description is the limit ("10 per 1 minute"), not a sentence.
+        audit_events.rate_limited(str(error.description))
         return error_response(429)
 
     @app.errorhandler(HTTPException)

@@ -132,6 +132,7 @@ def register(
     db.session.add(user)
     consent.record_acceptance(user, consent_document, ip_address, user_agent)
     db.session.flush()
+    audit.record("user_registered", user, "user", user.id)
     _send_confirmation(user, user.email)
     try:
         db.session.commit()
@@ -193,6 +194,7 @@ def authenticate(email: str, password: str) -> User:
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
+    audit.record("login_succeeded", user, "user", user.id)
     db.session.commit()
     return user
 
@@ -220,6 +222,7 @@ def request_password_reset(email: str) -> None:
         user=user,
         link=external_url("accounts.reset_password", token=token),
     )
+    audit.record("password_reset_requested", None, "user", user.id)
     db.session.commit()
 
 
@@ -252,6 +255,7 @@ def reset_password(signed: str, new_password: str) -> User:
         raise
     # Following the link proves the mailbox belongs to the user.
     user.email_confirmed_at = user.email_confirmed_at or utcnow()
+    audit.record("password_reset_completed", user, "user", user.id)
     db.session.commit()
     return user
 
@@ -261,6 +265,7 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     if not verify_password(user.password_hash, current_password):
         raise AccountError(_l("The current password is wrong."), field="current_password")
     _set_password(user, new_password)
+    audit.record("password_changed", user, "user", user.id)
     db.session.commit()
 
 

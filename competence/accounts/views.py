@@ -25,6 +25,7 @@ from competence.accounts.forms import (
     ResetPasswordForm,
 )
 from competence.accounts.services import AccountError, EmailNotConfirmed, ProfileData
+from competence.audit import events as audit_events
 from competence.errors import keeps_input_on_csrf_failure
 from competence.extensions import db, limiter, submitted_email
 from competence.schools.services import region_with_schools
@@ -177,6 +178,7 @@ def login():
         try:
             user = services.authenticate(form.email.data, form.password.data)
         except AccountError as error:
+            audit_events.sign_in_refused(form.email.data, error)
             form.form_errors.append(str(error.message))
             status, unconfirmed = error.status, isinstance(error, EmailNotConfirmed)
         else:
@@ -190,6 +192,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 def logout():
     """Sign out."""
+    audit_events.signed_out(current_user)
     logout_user()
     session.pop("consent_document_id", None)
     flash(_("You have signed out."), "info")

@@ -6,13 +6,17 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from competence import audit
 from competence.accounts.access import role_required
 from competence.accounts.models import Role, User
 from competence.admin import services
 from competence.admin.forms import RegistryImportForm, UserAdminForm, UserSearchForm
 from competence.audit import AuditEvent
+from competence.audit.queries import user_history
+from competence.audit.wording import tell
 from competence.errors import error_response
 from competence.extensions import db
+from competence.outbox import reading
 from competence.outbox.models import MessageStatus, OutboxMessage
 from competence.outbox.services import OutboxError, retry_now
 from competence.schools.models import Municipality, School
@@ -90,12 +94,7 @@ def edit_user(user_id: int):
         else:
             flash(_("Saved.") if changed else _("Nothing has changed."), "success")
             return redirect(url_for("admin.edit_user", user_id=user.id))
-    events = db.session.scalars(
-        select(AuditEvent)
-        .where(AuditEvent.object_type == "user", AuditEvent.object_id == str(user.id))
-        .order_by(AuditEvent.id.desc())
-        .limit(20)
-    ).all()
+    events = tell(db.session.scalars(user_history(user.id).order_by(AuditEvent.id.desc()).limit(5)))
     return render_template("admin/user_edit.html", form=form, user=user, events=events), status
 
 
@@ -132,21 +131,41 @@ def registry():
 
 @bp.route("/outbox")
 def outbox():
-    """List the e-mails in the outbox, newest first."""
+    """List the e-mails in the outbox by state and recipient, newest first."""
     status = request.args.get("status", "")
-    query = select(OutboxMessage).order_by(OutboxMessage.id.desc())
-    if status in set(MessageStatus):
-        query = query.where(OutboxMessage.status == status)
-    page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
-    return render_template("admin/outbox.html", page=page, status=status)
+    status = status if status in set(MessageStatus) else ""
+    recipient = request.args.get("recipient", "").strip()[:254]
+    per_page = reading.page_size(request.args.get("per_page"))
+    page = db.paginate(
+        reading.messages_query(status, recipient), per_page=per_page, error_out=False
+    )
+    args = {"status": status, "recipient": recipient, "per_page": per_page}
+    args = {key: value for key, value in args.items() if value}
+    return render_template(
+        "admin/outbox.html", page=page, status=status, recipient=recipient, args=args
+    )
 
 
 @bp.route("/outbox/<int:message_id>")
 def outbox_message(message_id: int):
-    """Show one e-mail as it was written, links included."""
+    """Show one e-mail with the tokens of its links masked; every reading is logged."""
     message = db.get_or_404(OutboxMessage, message_id)
     sizes = {a.id: format_decimal(round(len(a.data) / 1024, 1)) for a in message.attachments}
-    return render_template("admin/outbox_message.html", message=message, sizes=sizes)
+    audit.note(
+        "outbox_letter_read",
+        current_user,
+        "outbox_message",
+        message.id,
+        kind=message.kind,
+        recipient=message.recipient,
+    )
+    return render_template(
+        "admin/outbox_message.html",
+        message=message,
+        sizes=sizes,
+        body_text=reading.mask_links(message.body_text),
+        body_html=reading.mask_links(message.body_html),
+    )
 
 
 @bp.route("/outbox/<int:message_id>/retry", methods=["POST"])
@@ -159,12 +178,3 @@ def outbox_retry(message_id: int):
         return error_response(error.status, error.message)
     flash(_("The letter will be sent on the next delivery pass."), "success")
     return redirect(url_for("admin.outbox_message", message_id=message.id))
-
-
-@bp.route("/audit")
-def audit_log():
-    """List recorded administrative changes."""
-    page = db.paginate(
-        select(AuditEvent).order_by(AuditEvent.id.desc()), per_page=PAGE_SIZE, error_out=False
-    )
-    return render_template("admin/audit.html", page=page)

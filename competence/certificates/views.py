@@ -18,6 +18,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 from sqlalchemy.orm import undefer
 
+from competence import audit
 from competence.accounts.access import role_required
 from competence.accounts.models import Role, User
 from competence.certificates import batch as batches
@@ -127,6 +128,9 @@ def download(number: str):
         certificate.user_id == current_user.id or current_user.has_role(Role.ADMIN)
     ):
         abort(404)
+    audit.note(
+        "certificate_downloaded", current_user, "certificate", number, holder=certificate.user_id
+    )
     return _download(certificate)
 
 

@@ -6,6 +6,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from competence import audit
 from competence.analytics.indicators import INDICATORS_BY_CODE
 from competence.extensions import db
 from competence.schools import access, plan_export
@@ -255,6 +256,7 @@ def reopen(plan_id: int):
 def plan_pdf(plan_id: int):
     """Download the plan as PDF."""
     plan = plan_or_404(plan_id)
+    audit.note("plan_exported", current_user, "improvement_plan", plan.id, format="pdf")
     return _download(
         plan_export.plan_pdf(plan), "application/pdf", plan_export.export_name(plan, "pdf")
     )
@@ -264,6 +266,7 @@ def plan_pdf(plan_id: int):
 def plan_xlsx(plan_id: int):
     """Download the plan as an XLSX workbook."""
     plan = plan_or_404(plan_id)
+    audit.note("plan_exported", current_user, "improvement_plan", plan.id, format="xlsx")
     mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return _download(plan_export.plan_xlsx(plan), mimetype, plan_export.export_name(plan, "xlsx"))
 

@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from competence import audit
 from competence.accounts.access import may_see_track
 from competence.certificates.services import active_certificate
 from competence.diagnostics.models import Attempt
@@ -294,6 +295,14 @@ def evidence(track_module_id: int):
     if not may_see(entry.track) or entry.evidence_file is None:
         abort(404)
     stored = entry.evidence_file
+    audit.note(
+        "evidence_downloaded",
+        current_user,
+        "track_module",
+        entry.id,
+        holder=entry.track.user_id,
+        filename=stored.filename,
+    )
     return Response(
         stored.data,
         mimetype=stored.content_type,

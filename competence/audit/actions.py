@@ -1,0 +1,270 @@
+"""The register of audit actions: each code, its group and the sentence that tells it in words.
+
+Every code passed to `audit.record` has an entry here (tests/audit/test_actions.py reads the
+source to make sure). A sentence names its values as `%(key)s`: `object` is the object of the
+event in words (a name, «key» or No. N), `changes` lists the changed fields of a
+"before → after" event, any other key is a detail of the event, written readably by
+`competence.audit.wording`. A clause per detail key is added only when that detail is there.
+Sentences put the object after a noun or a colon, so Russian needs no declension of it.
+"""
+
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+
+
+@dataclass(frozen=True)
+class Action:
+    """How one kind of audit event is told."""
+
+    group: str
+    label: object  # a short lazy name, for the filter
+    sentence: object  # a lazy string with %(key)s placeholders
+    clauses: dict = field(default_factory=dict)  # detail key -> lazy string with %(value)s
+
+
+GROUPS = {
+    "accounts": _l("Accounts and sign-in"),
+    "personal_data": _l("Access to personal data"),
+    "admin": _l("Administration"),
+    "certificates": _l("Certificates"),
+    "content": _l("Instruments and the module catalogue"),
+    "schools": _l("Schools and improvement plans"),
+}
+
+_REASON = {"reason": _l("reason: %(value)s")}
+
+
+def _a(group, label, sentence, clauses=None) -> Action:
+    """Make a register entry."""
+    return Action(group, label, sentence, clauses or {})
+
+
+ACTIONS: dict[str, Action] = {
+    # Accounts and sign-in.
+    "user_registered": _a("accounts", _l("Registration"), _l("Account registered: %(object)s")),
+    "login_succeeded": _a("accounts", _l("Sign-in"), _l("Signed in: %(object)s")),
+    "login_failed": _a(
+        "accounts", _l("Failed sign-in"), _l("Sign-in refused (%(failure)s): %(object)s")
+    ),
+    "logout": _a("accounts", _l("Sign-out"), _l("Signed out: %(object)s")),
+    "password_reset_requested": _a(
+        "accounts", _l("Password reset request"), _l("Password reset link sent: %(object)s")
+    ),
+    "password_reset_completed": _a(
+        "accounts", _l("Password reset"), _l("Password set through a reset link: %(object)s")
+    ),
+    "password_changed": _a("accounts", _l("Password change"), _l("Password changed: %(object)s")),
+    "email_changed": _a(
+        "accounts", _l("E-mail change"), _l("E-mail address changed from %(old)s to %(new)s")
+    ),
+    "place_changed": _a(
+        "accounts",
+        _l("Change of the place of work"),
+        _l("Place of work changed in the profile: %(changes)s"),
+    ),
+    "rate_limited": _a(
+        "accounts",
+        _l("Too frequent requests"),
+        _l("Too frequent requests refused: %(path)s"),
+        {"limit": _l("limit %(value)s")},
+    ),
+    # Second factor: the codes are reserved for the sign-in with a second factor.
+    "second_factor_enabled": _a(
+        "accounts", _l("Second factor on"), _l("Second factor turned on: %(object)s")
+    ),
+    "second_factor_disabled": _a(
+        "accounts", _l("Second factor off"), _l("Second factor turned off: %(object)s")
+    ),
+    "second_factor_failed": _a(
+        "accounts", _l("Wrong second-factor code"), _l("Wrong second-factor code: %(object)s")
+    ),
+    "recovery_codes_generated": _a(
+        "accounts", _l("New recovery codes"), _l("New recovery codes made: %(object)s")
+    ),
+    "recovery_code_used": _a(
+        "accounts", _l("Recovery code used"), _l("Signed in with a recovery code: %(object)s")
+    ),
+    # Reading and downloading personal data.
+    "certificate_downloaded": _a(
+        "personal_data", _l("Certificate download"), _l("Certificate %(object)s downloaded")
+    ),
+    "plan_exported": _a(
+        "personal_data",
+        _l("Plan download"),
+        _l("Improvement plan %(object)s downloaded as %(format)s"),
+    ),
+    "evidence_downloaded": _a(
+        "personal_data",
+        _l("Evidence file download"),
+        _l("Evidence file «%(filename)s» downloaded, its owner: %(holder)s"),
+    ),
+    "audit_exported": _a(
+        "personal_data",
+        _l("Audit log export"),
+        _l("Audit log exported as %(format)s, entries: %(rows)s"),
+    ),
+    "outbox_letter_read": _a(
+        "personal_data",
+        _l("Letter read in the outbox"),
+        _l("Letter %(object)s read, its recipient: %(recipient)s"),
+        {"kind": _l("kind: %(value)s")},
+    ),
+    # Administration.
+    "user_updated": _a(
+        "admin",
+        _l("Account change by an administrator"),
+        _l("Account changed: %(object)s; %(changes)s"),
+    ),
+    "registry_imported": _a(
+        "admin",
+        _l("Register of schools import"),
+        _l(
+            "Register of schools imported from «%(filename)s»: schools added %(schools_created)s, "
+            "updated %(schools_updated)s, municipalities added %(municipalities_created)s"
+        ),
+    ),
+    "outbox_bodies_purged": _a(
+        "admin",
+        _l("Letter texts removed"),
+        _l("Texts of delivered letters removed after %(days)s days: %(letters)s letters"),
+    ),
+    # Certificates.
+    "certificate_issued": _a(
+        "certificates",
+        _l("Certificate issue"),
+        _l("Certificate %(object)s issued (%(kind)s), its holder: %(holder)s"),
+        {"forced_reason": _l("without completion, reason: %(value)s")},
+    ),
+    "certificate_superseded": _a(
+        "certificates",
+        _l("Certificate replacement"),
+        _l("Certificate %(object)s replaced by certificate %(by)s"),
+    ),
+    "certificate_revoked": _a(
+        "certificates", _l("Certificate revocation"), _l("Certificate %(object)s revoked"), _REASON
+    ),
+    "certificate_batch_started": _a(
+        "certificates",
+        _l("Certificate batch start"),
+        _l("Batch issue of certificates started (%(kind)s), holders: %(total)s"),
+        {
+            "school_id": _l("school: %(value)s"),
+            "municipality_id": _l("municipality: %(value)s"),
+            "document_id": _l("instrument No. %(value)s"),
+        },
+    ),
+    "certificate_batch_resumed": _a(
+        "certificates",
+        _l("Certificate batch resumption"),
+        _l("Certificate batch %(object)s resumed, certificates left: %(remaining)s"),
+    ),
+    # Instruments and the module catalogue.
+    "content_published": _a(
+        "content",
+        _l("Publication"),
+        _l("Version %(number)s published: %(type)s %(object)s"),
+        {"source": _l("source: %(value)s")},
+    ),
+    "draft_created": _a("content", _l("Draft creation"), _l("Draft created: %(type)s %(object)s")),
+    "draft_discarded": _a(
+        "content", _l("Draft discarding"), _l("Draft discarded: %(type)s %(object)s")
+    ),
+    "draft_imported": _a(
+        "content",
+        _l("Draft import"),
+        _l("Draft imported from «%(filename)s»: %(type)s %(object)s"),
+    ),
+    "catalog_module_saved": _a("content", _l("Module saving"), _l("Module %(object)s saved")),
+    "catalog_module_retired": _a(
+        "content",
+        _l("Module retirement"),
+        _l("Module %(object)s retired or returned to use; retired now: %(retired)s"),
+    ),
+    "catalog_loaded": _a(
+        "content",
+        _l("Catalogue loading"),
+        _l("Module catalogue loaded: added %(created)s, updated %(updated)s, retired %(retired)s"),
+    ),
+    "catalog_gap": _a(
+        "content",
+        _l("Gap in the catalogue"),
+        _l("No module in the catalogue for the competence %(object)s, level %(level)s"),
+        {"title": _l("«%(value)s»")},
+    ),
+    # Schools and improvement plans.
+    "indicators_imported": _a(
+        "schools",
+        _l("Indicators import"),
+        _l("School indicators imported from «%(filename)s»: rows %(rows)s, years %(years)s"),
+        {"replaced_years": _l("years replaced: %(value)s")},
+    ),
+    "partnership_confirmed": _a(
+        "schools",
+        _l("Partnership confirmation"),
+        _l("Partnership confirmed: %(school)s and %(partner)s"),
+        {"number": _l("agreement No. %(value)s")},
+    ),
+    "partnership_ended": _a(
+        "schools", _l("Partnership end"), _l("Partnership %(object)s ended"), _REASON
+    ),
+    "plan_created": _a(
+        "schools", _l("Plan creation"), _l("Improvement plan %(object)s created: %(school)s")
+    ),
+    "plan_updated": _a("schools", _l("Plan editing"), _l("Improvement plan %(object)s edited")),
+    "plan_goal_saved": _a(
+        "schools",
+        _l("Plan goal saving"),
+        _l("Goal No. %(goal)s of the improvement plan %(object)s saved"),
+    ),
+    "plan_goal_deleted": _a(
+        "schools",
+        _l("Plan goal deletion"),
+        _l("Goal No. %(goal)s of the improvement plan %(object)s deleted"),
+    ),
+    "plan_measure_saved": _a(
+        "schools",
+        _l("Plan measure saving"),
+        _l("Measure No. %(measure)s of the improvement plan %(object)s saved"),
+    ),
+    "plan_measure_deleted": _a(
+        "schools",
+        _l("Plan measure deletion"),
+        _l("Measure No. %(measure)s of the improvement plan %(object)s deleted"),
+    ),
+    "plan_measure_status": _a(
+        "schools",
+        _l("Plan measure state"),
+        _l("Measure No. %(measure)s of the improvement plan %(object)s: %(status)s"),
+    ),
+    "plan_monitoring": _a(
+        "schools",
+        _l("Plan monitoring"),
+        _l("Monitoring of the improvement plan %(object)s recorded: %(stage)s"),
+    ),
+    "plan_approved": _a("schools", _l("Plan approval"), _l("Improvement plan %(object)s approved")),
+    "plan_reopened": _a(
+        "schools",
+        _l("Plan reopening"),
+        _l("Improvement plan %(object)s returned for changes"),
+    ),
+}
+
+# Said of an event whose code is not in the register (e.g. written by an older version).
+UNKNOWN = Action("", _l("Other action"), _l("Action «%(code)s»: %(object)s"))
+
+
+def action_of(code: str) -> Action:
+    """Return the register entry of a code, or the fallback for unknown codes."""
+    return ACTIONS.get(code, UNKNOWN)
+
+
+def action_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Return the actions grouped for a select: (group label, [(code, short label)])."""
+    grouped: dict[str, list[tuple[str, str]]] = {group: [] for group in GROUPS}
+    for code, action in ACTIONS.items():
+        grouped[action.group].append((code, str(action.label)))
+    return [
+        (str(GROUPS[group]), sorted(items, key=lambda item: item[1]))
+        for group, items in grouped.items()
+    ]
