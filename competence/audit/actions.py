@@ -248,6 +248,61 @@ ACTIONS: dict[str, Action] = {
         _l("Plan reopening"),
         _l("Improvement plan %(object)s returned for changes"),
     ),
+    # Staff: moves between schools and declines of mandatory modules.
+    "school_move_requested": _a(
+        "schools", _l("Request to move"), _l("Request to move to another school: %(object)s")
+    ),
+    "school_move_withdrawn": _a(
+        "schools", _l("Move request withdrawn"), _l("Request to move withdrawn: %(object)s")
+    ),
+    "school_move_approved": _a(
+        "schools", _l("Move approved"), _l("Move to another school approved: %(object)s")
+    ),
+    "school_move_refused": _a(
+        "schools", _l("Move refused"), _l("Move to another school refused: %(object)s")
+    ),
+    "decline_requested": _a(
+        "schools",
+        _l("Request to decline a module"),
+        _l("Request to decline a mandatory module of a track: %(object)s"),
+    ),
+    "decline_approved": _a(
+        "schools",
+        _l("Decline approved"),
+        _l("Decline of a mandatory module approved: %(object)s"),
+    ),
+    "decline_refused": _a(
+        "schools",
+        _l("Decline refused"),
+        _l("Decline of a mandatory module refused: %(object)s"),
+    ),
+    # Personal data under 152-FZ.
+    "personal_data_exported": _a(
+        "personal_data",
+        _l("Copy of one's personal data"),
+        _l("Copy of one's personal data downloaded as %(format)s: %(object)s"),
+    ),
+    "deletion_requested": _a(
+        "personal_data",
+        _l("Consent withdrawn"),
+        _l("Consent withdrawn and deletion of the account asked for: %(object)s"),
+    ),
+    "deletion_cancelled": _a(
+        "personal_data",
+        _l("Deletion request cancelled"),
+        _l("Request to delete the account cancelled: %(object)s"),
+    ),
+    "deletion_refused": _a(
+        "personal_data",
+        _l("Deletion refused"),
+        _l("Request to delete the account refused: %(object)s"),
+        {"note": _l("reason: %(value)s")},
+    ),
+    "deletion_done": _a(
+        "personal_data",
+        _l("Account deleted"),
+        _l("Account deleted and personal data erased: %(object)s"),
+    ),
 }
 
 # Said of an event whose code is not in the register (e.g. written by an older version).

@@ -107,13 +107,10 @@ def decide_move(request: SchoolMoveRequest, actor, approve: bool, comment: str) 
         }
         teacher.school_id, teacher.municipality_id = school.id, school.municipality_id
         audit.record("place_changed", actor, "user", teacher.id, request=request.id, **moved)
-    audit.record(
-        "school_move_approved" if approve else "school_move_refused",
-        actor,
-        "user",
-        teacher.id,
-        request=request.id,
-    )
+    if approve:
+        audit.record("school_move_approved", actor, "user", teacher.id, request=request.id)
+    else:
+        audit.record("school_move_refused", actor, "user", teacher.id, request=request.id)
     queue_email(
         "move_decided",
         teacher.email,

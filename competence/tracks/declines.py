@@ -108,14 +108,11 @@ def decide(request: DeclineRequest, actor, approve: bool, comment: str) -> list[
     request.decided_by_id = actor.id
     request.comment = comment or None
     taken = decline_now(entry, request.reason) if approve else []
-    audit.record(
-        "decline_approved" if approve else "decline_refused",
-        actor,
-        "track_module",
-        entry.id,
-        request=request.id,
-        teacher=teacher.id,
-    )
+    details = {"request": request.id, "teacher": teacher.id}
+    if approve:
+        audit.record("decline_approved", actor, "track_module", entry.id, **details)
+    else:
+        audit.record("decline_refused", actor, "track_module", entry.id, **details)
     queue_email(
         "decline_decided",
         teacher.email,
