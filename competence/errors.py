@@ -2,7 +2,17 @@
 
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, flash, jsonify, make_response, render_template, request
+from flask import (
+    Flask,
+    current_app,
+    flash,
+    jsonify,
+    make_response,
+    render_template,
+    request,
+    session,
+)
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
@@ -106,9 +116,16 @@ def _csrf_failure():
 
 def _bare_unavailable_page():
     """Render the 503 page without the layout (which reads the signed-in user from the database)."""
-    if wants_json():
-        return jsonify(error=str(MESSAGES[503]), status=503)
-    return render_template("errors/unavailable.html", title=TITLES[503], message=MESSAGES[503])
+    # The usual language choice reads the user's setting from the database too.
+    chosen = session.get("locale")
+    config = current_app.config
+    with force_locale(chosen if chosen in config["LANGUAGES"] else config["BABEL_DEFAULT_LOCALE"]):
+        title, message = str(TITLES[503]), str(MESSAGES[503])
+        if wants_json():
+            return jsonify(error=message, status=503)
+        # Straight from the template: context processors (Flask-Login's) would load the user.
+        template = current_app.jinja_env.get_template("errors/unavailable.html")
+        return template.render(title=title, message=message)
 
 
 def init_app(app: Flask) -> None:

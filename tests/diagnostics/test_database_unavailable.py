@@ -33,3 +33,16 @@ def test_a_page_while_the_database_is_down_is_the_portals_503_page(teacher, monk
     assert "Retry-After" in response.headers
     page = response.get_data(as_text=True)
     assert "Сервис временно недоступен" in page and "navbar" in page
+
+
+def test_when_even_the_signed_in_user_cannot_be_read_the_503_page_still_answers(
+    app, teacher, monkeypatch
+):
+    # The layout reads the signed-in user; with the database down that fails too, and the
+    # portal's bare 503 page is shown instead of Werkzeug's.
+    monkeypatch.setattr(app.login_manager, "_user_callback", fail)
+    response = teacher.get("/diagnostics/")
+    assert response.status_code == 503
+    assert "Retry-After" in response.headers
+    page = response.get_data(as_text=True)
+    assert "Сервис временно недоступен" in page and "navbar" not in page
