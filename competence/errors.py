@@ -2,10 +2,22 @@
 
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, flash, jsonify, make_response, render_template, request
+from flask import (
+    Flask,
+    current_app,
+    flash,
+    jsonify,
+    make_response,
+    render_template,
+    request,
+    session,
+)
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 TITLES = {
@@ -20,6 +32,7 @@ TITLES = {
     422: _l("Please check the data"),
     429: _l("Too many attempts"),
     500: _l("Something went wrong on our side"),
+    503: _l("The service is temporarily unavailable"),
 }
 
 MESSAGES = {
@@ -34,7 +47,11 @@ MESSAGES = {
     422: _l("Some fields are filled in incorrectly."),
     429: _l("Too many attempts in a short time. Please wait a minute and try again."),
     500: _l("The error has been recorded. Please try again later."),
+    503: _l("The portal cannot reach its database for the moment. Please try again in a minute."),
 }
+
+# How long a client should wait before retrying when the database is busy or down.
+RETRY_AFTER_SECONDS = 5
 
 
 def wants_json() -> bool:
@@ -97,6 +114,20 @@ def _csrf_failure():
     )
 
 
+def _bare_unavailable_page():
+    """Render the 503 page without the layout (which reads the signed-in user from the database)."""
+    # The usual language choice reads the user's setting from the database too.
+    chosen = session.get("locale")
+    config = current_app.config
+    with force_locale(chosen if chosen in config["LANGUAGES"] else config["BABEL_DEFAULT_LOCALE"]):
+        title, message = str(TITLES[503]), str(MESSAGES[503])
+        if wants_json():
+            return jsonify(error=message, status=503)
+        # Straight from the template: context processors (Flask-Login's) would load the user.
+        template = current_app.jinja_env.get_template("errors/unavailable.html")
+        return template.render(title=title, message=message)
+
+
 def init_app(app: Flask) -> None:
     """Register the error handlers."""
     from competence.audit import events as audit_events
@@ -116,6 +147,25 @@ def init_app(app: Flask) -> None:
         # A message given to abort() by our code is for the user; Werkzeug's defaults are not.
         custom = error.description if error.description != type(error).description else None
         return error_response(error.code or 500, custom)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(PoolTimeout)
+    def database_unavailable(error: Exception):
+        # A locked SQLite file or an unreachable PostgreSQL: the request may succeed later,
+        # so say so (503 with Retry-After) instead of a 500.
+        from competence.extensions import db
+
+        app.logger.error("Database unavailable: %s", error)
+        try:
+            db.session.rollback()
+        except Exception:  # noqa: BLE001 - the connection may be gone; the page still answers
+            app.logger.warning("Rollback failed after a database error", exc_info=True)
+        try:
+            response = make_response(error_response(503))
+        except Exception:  # noqa: BLE001 - rendering the full page may need the database too
+            response = make_response(_bare_unavailable_page(), 503)
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
 
     @app.errorhandler(InternalServerError)
     def unexpected_error(error: InternalServerError):

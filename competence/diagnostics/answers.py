@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from competence.instruments import spec
 from competence.instruments.itemspec import Item
+from competence.instruments.presentation import PageTokens
 
 MAX_NUMBER_LENGTH = 30
 WHOLE_NUMBER = re.compile(rf"-?[0-9]{{1,{MAX_NUMBER_LENGTH}}}")
@@ -102,8 +103,12 @@ def _number(value) -> float:
     return number
 
 
-def raw_from_form(item: Item, form) -> object:
-    """Collect an item's answer from a plain form post (scripts off) in the JSON shape."""
+def raw_from_form(item: Item, form, tokens: PageTokens) -> object:
+    """Collect an item's answer from a plain form post (scripts off) as the page names it.
+
+    Ordering elements are named by their tokens, so the answer is the list of those tokens
+    in the order given.
+    """
     name = f"a-{item.id}"
     body = item.body
     if item.type == "multiple_choice":
@@ -111,7 +116,8 @@ def raw_from_form(item: Item, form) -> object:
     if item.type == "matching":
         return [form.get(f"{name}-{i}", "") for i in range(len(body.pairs))]
     if item.type == "ordering":
-        positions = [form.get(f"{name}-{i}", "") for i in range(len(body.sequence))]
+        elements = [tokens(item.id, PageTokens.ELEMENT, i) for i in range(len(body.sequence))]
+        positions = [form.get(f"{name}-{element}", "") for element in elements]
         if not any(positions):
             return None
         try:
@@ -124,15 +130,16 @@ def raw_from_form(item: Item, form) -> object:
             raise AnswerError(
                 _l("Give every element its own place, from 1 to %(n)d.", n=len(positions))
             )
-        return [element for _, element in sorted(zip(places, range(len(places)), strict=True))]
+        return [element for _, element in sorted(zip(places, elements, strict=True))]
     return form.get(name, "")
 
 
-def typed_answer(item: Item, form):
+def typed_answer(item: Item, form, tokens: PageTokens):
     """Return what was typed for an item that was refused, for showing it again."""
     name = f"a-{item.id}"
     if item.type == "ordering":
-        return {i: form.get(f"{name}-{i}", "") for i in range(len(item.body.sequence))}
+        elements = [tokens(item.id, PageTokens.ELEMENT, i) for i in range(len(item.body.sequence))]
+        return {element: form.get(f"{name}-{element}", "") for element in elements}
     if item.type == "numeric":
         return form.get(name, "")
     return None

@@ -14,6 +14,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from competence.database import utcnow
 from competence.diagnostics.answers import AnswerError, item_by_id, parse_answer, raw_from_form
 from competence.diagnostics.models import Attempt, AttemptAnswer, AttemptStatus
+from competence.diagnostics.pagetokens import attempt_tokens, from_page
 from competence.diagnostics.submission import answers_of, close_if_expired, instrument_of
 from competence.extensions import db
 
@@ -138,6 +139,18 @@ def save_answer(attempt: Attempt, item_id, raw, sequence) -> Progress:
     return Progress(new_sequence, after.answered, after.total, after.remaining)
 
 
+def save_page_answer(attempt: Attempt, item_id, raw, sequence) -> Progress:
+    """Save one answer as the attempt page sends it (options named by the attempt's tokens)."""
+    if close_if_expired(attempt) or attempt.is_submitted:
+        raise AttemptClosed()
+    ready = instrument_of(attempt)
+    item = item_by_id(ready.instrument, item_id) if isinstance(item_id, str) else None
+    if item is None:
+        raise UnknownItem()
+    check_sequence(sequence)
+    return save_answer(attempt, item_id, from_page(item, attempt_tokens(attempt), raw), sequence)
+
+
 def save_form(attempt: Attempt, form, sequence: int) -> tuple[int, dict[str, str]]:
     """Save every answer of a plain form post; return the new sequence and per-item errors.
 
@@ -148,10 +161,12 @@ def save_form(attempt: Attempt, form, sequence: int) -> tuple[int, dict[str, str
     """
     check_sequence(sequence)
     ready = instrument_of(attempt)
+    tokens = attempt_tokens(attempt)
     values, errors = {}, {}
     for item in ready.instrument.items:
         try:
-            values[item.id] = parse_answer(item, ready.scales, raw_from_form(item, form))
+            raw = from_page(item, tokens, raw_from_form(item, form, tokens))
+            values[item.id] = parse_answer(item, ready.scales, raw)
         except AnswerError as exc:
             errors[item.id] = str(exc.message)
     try:

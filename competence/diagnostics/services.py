@@ -34,6 +34,7 @@ from competence.diagnostics.saving import (
     progress,
     save_answer,
     save_form,
+    save_page_answer,
 )
 from competence.diagnostics.submission import (
     DEADLINE_GRACE,
@@ -79,6 +80,7 @@ __all__ = [
     "retake_status",
     "save_answer",
     "save_form",
+    "save_page_answer",
     "start",
     "submit",
     "submitted_before",

@@ -14,6 +14,7 @@ from competence.diagnostics import services
 from competence.diagnostics.answers import AnswerError, typed_answer
 from competence.diagnostics.charts import growth_chart, profile_chart
 from competence.diagnostics.models import Attempt
+from competence.diagnostics.pagetokens import attempt_tokens, to_page
 from competence.diagnostics.profiles import growth, profile
 from competence.diagnostics.review import review_access, review_rows
 from competence.extensions import csrf, db
@@ -22,6 +23,9 @@ from competence.instruments.models import ContentDocument, ContentKind
 from competence.instruments.presentation import item_views
 
 bp = Blueprint("diagnostics", __name__)
+
+# One answer is a few hundred bytes; a body past this is not an answer and is not parsed.
+MAX_ANSWER_BYTES = 16 * 1024
 
 
 def own_attempt(attempt_id: int) -> Attempt:
@@ -125,17 +129,21 @@ def attempt(attempt_id: int):
 def _attempt_page(item: Attempt, answers: dict, errors: dict, stale: bool = False) -> str:
     """Render the attempt page with these answers; refused ones show what was typed."""
     ready = services.instrument_of(item)
+    tokens = attempt_tokens(item)
     by_id = {entry.id: entry for entry in ready.instrument.items}
+    answers = {
+        key: to_page(by_id[key], tokens, value) for key, value in answers.items() if key in by_id
+    }
     if errors:
         # Show what was typed where it was refused, so nothing entered is lost.
         answers = answers | {
-            key: typed_answer(by_id[key], request.form) for key in errors if key in by_id
+            key: typed_answer(by_id[key], request.form, tokens) for key in errors if key in by_id
         }
     return render_template(
         "diagnostics/attempt.html",
         attempt=item,
         instrument=ready.instrument,
-        views=item_views(ready.instrument, ready.scales, item.layout),
+        views=item_views(ready.instrument, ready.scales, item.layout, tokens),
         answers={key: value for key, value in answers.items() if value is not None},
         errors=errors,
         stale=stale,
@@ -148,11 +156,16 @@ def _attempt_page(item: Attempt, answers: dict, errors: dict, stale: bool = Fals
 def save_answer(attempt_id: int):
     """Save one answer (JSON: item, answer, sequence); refuse stale or late saves."""
     item = own_attempt(attempt_id)
-    data = request.get_json(silent=True)
+    if len(request.get_data(cache=True)) > MAX_ANSWER_BYTES:
+        return jsonify(error=_("The request is too large for one answer.")), 413
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # nesting deeper than the parser goes is not an answer either
+        data = None
     if not isinstance(data, dict):
         return jsonify(error=_("Expected a JSON object.")), 400
     try:
-        saved = services.save_answer(
+        saved = services.save_page_answer(
             item, data.get("item"), data.get("answer"), data.get("sequence")
         )
     except services.UnknownItem:
@@ -186,7 +199,7 @@ def confirm_submit(attempt_id: int):
         return redirect(url_for("diagnostics.result", attempt_id=item.id))
     ready = services.instrument_of(item)
     answered = set(services.answers_of(item))
-    views = item_views(ready.instrument, ready.scales, item.layout)
+    views = item_views(ready.instrument, ready.scales, item.layout, attempt_tokens(item))
     missing = [view for view in views if view.id not in answered]
     return render_template(
         "diagnostics/confirm_submit.html",

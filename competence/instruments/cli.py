@@ -38,6 +38,8 @@ def validate_command(path: Path | None) -> None:
     tree = instruments_root(root)
     references = validate_tree(tree).objects if tree is not None else ()
     result = validate_tree(root, references=references)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
     for error in result.errors:
         click.echo(str(error), err=True)
     if result.errors:

@@ -66,7 +66,8 @@ def render_draft(kind: str, key: str, publish_errors=None, form=None):
     """Render the editor of an instrument or framework draft, with any publication errors."""
     doc, draft = draft_of(kind, key)
     content = draft.content
-    errors = list(publish_errors or services.check(kind, content).errors)
+    checked = services.check(kind, content)
+    errors = list(publish_errors or checked.errors)
     words = words_for(content)
     if kind == ContentKind.FRAMEWORK:
         submitted, form = form is not None, form or FrameworkForm(title=content.get("title"))
@@ -102,6 +103,7 @@ def render_draft(kind: str, key: str, publish_errors=None, form=None):
         framework=framework,
         errors=errors,
         general_errors=general,
+        warnings=checked.warnings,
         item_errors=placement.item_messages(errors, words),
         thresholds_open=editing.threshold_rows_invalid(form),
         level_titles=_level_titles(content),

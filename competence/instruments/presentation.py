@@ -1,5 +1,12 @@
-"""How an instrument is shown to a taker: the shuffled order of items, options and entries."""
+"""How an instrument is shown to a taker: the shuffled order of items, options and entries.
 
+The page never names an option, a right-hand entry or an ordering element by anything that
+follows from the key (YAML ids, written positions): it names them by tokens, an HMAC of a
+secret kept with the layout, so they differ from one attempt to the next and cannot be guessed.
+"""
+
+import hashlib
+import hmac
 import random
 from dataclasses import dataclass
 
@@ -12,7 +19,8 @@ def shuffled_layout(instrument: spec.Instrument, rng: random.Random) -> dict:
 
     The layout is stored with an attempt, so the taker sees the same order on every visit.
     Option orders hold option ids; matching and ordering orders hold indices into the
-    YAML lists (right-hand entries: pairs, then distractors).
+    YAML lists (right-hand entries: pairs, then distractors). The secret keys the page's
+    tokens (see PageTokens) and must never be shown to the taker.
     """
     items = [item.id for item in instrument.items]
     rng.shuffle(items)
@@ -33,7 +41,8 @@ def shuffled_layout(instrument: spec.Instrument, rng: random.Random) -> dict:
             while len(order) > 1 and order == sorted(order):
                 rng.shuffle(order)
             entries[item.id] = order
-    return {"items": items, "options": options, "entries": entries}
+    secret = f"{rng.getrandbits(128):032x}"
+    return {"items": items, "options": options, "entries": entries, "secret": secret}
 
 
 def canonical_layout(instrument: spec.Instrument) -> dict:
@@ -50,17 +59,32 @@ class _NoShuffle(random.Random):
             x.reverse()
 
 
+class PageTokens:
+    """Opaque names of what items offer on one page: an HMAC of the page's secret."""
+
+    OPTION, RIGHT, ELEMENT = "option", "right", "element"
+
+    def __init__(self, secret: str):
+        self._key = secret.encode()
+
+    def __call__(self, item_id: str, kind: str, value) -> str:
+        """Return the token of an option id (or an entry's index) of an item."""
+        message = f"{item_id}\x1f{kind}\x1f{value}".encode()
+        # A letter first keeps the token a valid part of an HTML id and a CSS selector.
+        return "t" + hmac.new(self._key, message, hashlib.sha256).hexdigest()[:20]
+
+
 @dataclass(frozen=True)
 class ItemView:
     """An item as the taker sees it: its number, texts and the shuffled choices."""
 
     number: int
     item: Item
-    options: tuple = ()  # (id, text) for choice items
+    options: tuple = ()  # (token, text) for choice items, shuffled
     points: tuple = ()  # (value, label) for Likert items
     lefts: tuple = ()  # left texts of a matching item, in written order
-    rights: tuple = ()  # (index, text) of right-hand entries, shuffled
-    elements: tuple = ()  # (index, text) of ordering elements, shuffled
+    rights: tuple = ()  # (token, text) of right-hand entries, shuffled
+    elements: tuple = ()  # (token, text) of ordering elements, shuffled
 
     @property
     def id(self) -> str:
@@ -73,8 +97,10 @@ class ItemView:
         return self.item.type
 
 
-def item_views(instrument: spec.Instrument, scales: dict, layout: dict) -> list[ItemView]:
-    """Return the items in the layout's order, ready for templates."""
+def item_views(
+    instrument: spec.Instrument, scales: dict, layout: dict, tokens: PageTokens
+) -> list[ItemView]:
+    """Return the items in the layout's order, ready for templates, named by `tokens`."""
     by_id = {item.id: item for item in instrument.items}
     views = []
     for number, item_id in enumerate(layout["items"], start=1):
@@ -83,14 +109,23 @@ def item_views(instrument: spec.Instrument, scales: dict, layout: dict) -> list[
         view = {"number": number, "item": item}
         if hasattr(body, "options"):
             texts = {option.id: option.text for option in body.options}
-            view["options"] = tuple((oid, texts[oid]) for oid in layout["options"][item_id])
+            view["options"] = tuple(
+                (tokens(item_id, PageTokens.OPTION, oid), texts[oid])
+                for oid in layout["options"][item_id]
+            )
         elif item.type == "likert":
             view["points"] = tuple((p.value, p.label) for p in scales[body.scale].points)
         elif item.type == "matching":
             rights = [pair.right for pair in body.pairs] + list(body.distractors)
             view["lefts"] = tuple(pair.left for pair in body.pairs)
-            view["rights"] = tuple((i, rights[i]) for i in layout["entries"][item_id])
+            view["rights"] = tuple(
+                (tokens(item_id, PageTokens.RIGHT, i), rights[i])
+                for i in layout["entries"][item_id]
+            )
         elif item.type == "ordering":
-            view["elements"] = tuple((i, body.sequence[i]) for i in layout["entries"][item_id])
+            view["elements"] = tuple(
+                (tokens(item_id, PageTokens.ELEMENT, i), body.sequence[i])
+                for i in layout["entries"][item_id]
+            )
         views.append(ItemView(**view))
     return views

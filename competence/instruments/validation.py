@@ -12,6 +12,7 @@ from typing import Any
 
 from competence.instruments import spec
 from competence.instruments.fieldchecks import Report, ValidationError
+from competence.instruments.keyspread import key_position_warning
 from competence.instruments.objectchecks import CHECKS, KINDS, Library, document_kind
 from competence.instruments.yamlsource import LineMap, parse_yaml
 
@@ -33,10 +34,12 @@ class ValidationResult:
     """Objects of the documents without errors, and all errors sorted by file and line.
 
     Objects may still refer to a broken one, so nothing should be loaded unless `errors` is empty.
+    Warnings do not stop anything (keys of choice items bunched in one position, say).
     """
 
     objects: tuple[spec.SpecObject, ...]
     errors: tuple[ValidationError, ...]
+    warnings: tuple[str, ...] = ()
 
 
 def validate_tree(
@@ -103,4 +106,10 @@ def _validate(reports: list[Report], references: Iterable[spec.SpecObject]) -> V
         (error for report in reports for error in report.errors),
         key=lambda error: (error.file or "", error.line or 0),
     )
-    return ValidationResult(tuple(objects[i] for i in sorted(objects)), tuple(errors))
+    valid = tuple(objects[i] for i in sorted(objects))
+    warnings = tuple(
+        warning
+        for obj in valid
+        if isinstance(obj, spec.Instrument) and (warning := key_position_warning(obj))
+    )
+    return ValidationResult(valid, tuple(errors), warnings)

@@ -16,7 +16,12 @@ from competence.instruments import services, spec, wording
 from competence.instruments.forms import ImportForm, NewDocumentForm
 from competence.instruments.library import compiled, latest_published_versions
 from competence.instruments.models import ContentDocument, ContentKind, ContentVersion
-from competence.instruments.presentation import canonical_layout, item_views, shuffled_layout
+from competence.instruments.presentation import (
+    PageTokens,
+    canonical_layout,
+    item_views,
+    shuffled_layout,
+)
 from competence.instruments.provenance import source_label
 
 bp = Blueprint("instruments", __name__, url_prefix="/instruments")
@@ -273,7 +278,7 @@ def preview(key: str):
         "instruments/preview.html",
         doc=doc,
         instrument=instrument,
-        views=item_views(instrument, scales, layout),
+        views=item_views(instrument, scales, layout, PageTokens(layout["secret"])),
         number=number,
         written_order=written_order,
         errors=[],

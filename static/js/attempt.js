@@ -17,6 +17,7 @@
   let signedOut = false;
   let submitting = null; // the button of a form post waiting for a save in flight
   let leaving = false;
+  let retryDelay = 0; // grows while the server cannot save (busy or down), back to 0 on success
 
   // The autosave works, so say so instead of asking to press "Save answers".
   document.querySelectorAll("[data-autosave-note]").forEach((el) => {
@@ -60,7 +61,7 @@
     }
     const selects = Array.from(fieldset.querySelectorAll("select"));
     if (type === "matching") {
-      const picks = selects.map((s) => (s.value === "" ? null : parseInt(s.value, 10)));
+      const picks = selects.map((s) => (s.value === "" ? null : s.value));
       return picks.every((p) => p === null) ? null : picks;
     }
     if (type === "ordering") {
@@ -75,7 +76,8 @@
     return null;
   }
 
-  function elementOf(select) { return parseInt(select.name.split("-").pop(), 10); }
+  // Elements, options and entries are named by the attempt's tokens, never by the key.
+  function elementOf(select) { return select.name.split("-").pop(); }
 
   // Put an answer (as answerOf returns it) back into its fields.
   function fill(fieldset, answer) {
@@ -199,13 +201,16 @@
       data = await response.json().catch(() => ({}));
     } catch (error) {
       // No connection: keep the answer unless a newer one is waiting, and try again soon.
-      if (!pending.has(item)) pending.set(item, answer);
-      say(text.msgOffline, "text-danger");
-      if (submitting) { settled(); return; }
-      busy = false;
-      setTimeout(flush, 3000);
+      retryLater(item, answer, text.msgOffline, 0);
       return;
     }
+    if (response.status >= 500 || response.status === 429) {
+      // The server could not save it now (database busy or down): the answer is kept, here
+      // and in storage, and sent again later, waiting longer each time.
+      retryLater(item, answer, text.msgRetrying, parseInt(response.headers.get("Retry-After"), 10));
+      return;
+    }
+    retryDelay = 0;
     if (response.ok) {
       sequence = data.sequence;
       sequenceField.value = sequence;
@@ -227,6 +232,16 @@
       say(text.msgNotSaved, "text-danger");
     }
     settled();
+  }
+
+  function retryLater(item, answer, message, suggested) {
+    if (!pending.has(item)) pending.set(item, answer);
+    say(message, "text-danger");
+    retryDelay = Math.min(60000, Math.max(2000, retryDelay * 2));
+    if (suggested > 0) retryDelay = Math.min(60000, Math.max(retryDelay, suggested * 1000));
+    if (submitting) { settled(); return; }
+    busy = false;
+    setTimeout(flush, retryDelay);
   }
 
   function queue(item, answer) {

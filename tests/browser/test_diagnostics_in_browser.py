@@ -2,10 +2,13 @@
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
-from competence.diagnostics.models import AttemptAnswer
+from competence import errors
+from competence.diagnostics import services
+from competence.diagnostics.models import Attempt, AttemptAnswer
 from competence.extensions import db
-from tests.diagnostics.helpers import best_answer, instrument, load_instruments
+from tests.diagnostics.helpers import best_answer, instrument, load_instruments, page_answer
 from tests.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.browser
@@ -19,24 +22,25 @@ CASES = [
 ]
 
 
-def answer_in_page(page, item, answer):
-    """Give an answer the way a person does: click, type, choose."""
+def answer_in_page(page, attempt, item, answer):
+    """Give an answer the way a person does: click, type, choose (named as the page names it)."""
     name = f"a-{item.id}"
+    shown = page_answer(attempt, item.id, answer)
     if item.type == "likert":
         page.click(f"label[for='{name}-{answer}']")  # the scale's points are buttons
     elif item.type in ("single_choice", "situational"):
-        page.check(f"#{name}-{answer}")
+        page.check(f"#{name}-{shown}")
     elif item.type == "multiple_choice":
-        for option in answer:
+        for option in shown:
             page.check(f"#{name}-{option}")
     elif item.type == "numeric":
         page.fill(f"#{name}", str(answer).replace(".", ","))
         page.press(f"#{name}", "Tab")
     elif item.type == "matching":
-        for left, right in enumerate(answer):
-            page.select_option(f"#{name}-{left}", str(right))
+        for left, right in enumerate(shown):
+            page.select_option(f"#{name}-{left}", right)
     elif item.type == "ordering":
-        for place, element in enumerate(answer, start=1):
+        for place, element in enumerate(shown, start=1):
             page.select_option(f"#{name}-{element}", str(place))
 
 
@@ -52,9 +56,10 @@ def test_take_an_instrument_to_the_end(live_server, page, key, position):
     page.wait_for_url("**/cabinet/")
     page.click(f"form[action='/diagnostics/{key}/start'] button")
     page.wait_for_url("**/diagnostics/attempts/*")
+    attempt = db.session.get(Attempt, int(page.url.rsplit("/", 1)[1]))
     total = len(ready.instrument.items)
     for item in ready.instrument.items:
-        answer_in_page(page, item, best_answer(item, ready.scales))
+        answer_in_page(page, attempt, item, best_answer(item, ready.scales))
     # Every answer reaches the server through autosave before finishing. (Selectors, not
     # wait_for_function: the page's Content-Security-Policy forbids evaluating strings.)
     page.wait_for_selector(f"#progress-label:text-is('Отвечено {total} из {total}')", timeout=20000)
@@ -127,7 +132,8 @@ def test_saving_after_signing_out_elsewhere_keeps_the_answer_for_after_signing_i
     other.dispatch_event("form[action='/logout'] button", "click")  # in a closed menu
     other.wait_for_url(live_server + "/")
     other.close()
-    page.check(f"#a-{choice.id}-{answer}")
+    shown = page_answer(db.session.get(Attempt, attempt_id), choice.id, answer)
+    page.check(f"#a-{choice.id}-{shown}")
     alert = page.wait_for_selector("#attempt-form .alert-danger:has-text('Сеанс завершён')")
     assert "Нет связи" not in page.inner_text("#save-state")
     assert stored_answers(attempt_id) == {}
@@ -139,5 +145,36 @@ def test_saving_after_signing_out_elsewhere_keeps_the_answer_for_after_signing_i
     page.wait_for_url(f"**/diagnostics/attempts/{attempt_id}")
     # The answer kept in the browser is put back and saved.
     page.wait_for_selector("#save-state.text-success:text-is('Сохранено')")
-    assert page.is_checked(f"#a-{choice.id}-{answer}")
+    assert page.is_checked(f"#a-{choice.id}-{shown}")
+    assert stored_answers(attempt_id) == {choice.id: answer}
+
+
+def test_an_answer_the_server_failed_to_save_is_saved_after_it_recovers(
+    live_server, page, monkeypatch
+):
+    load_instruments()
+    make_user(subjects=("mathematics",))
+    attempt_id = open_attempt_page(page, live_server)
+    ready = instrument("mathematics-teacher")
+    choice = next(i for i in ready.instrument.items if i.type == "single_choice")
+    answer = best_answer(choice, ready.scales)
+    # The database is locked for the first saves (SQLite's "database is locked"), then free.
+    real_save, failures = services.save_page_answer, []
+
+    def locked_then_free(*args, **kwargs):
+        if len(failures) < 2:
+            failures.append(1)
+            raise OperationalError("UPDATE attempts", {}, Exception("database is locked"))
+        return real_save(*args, **kwargs)
+
+    monkeypatch.setattr(services, "save_page_answer", locked_then_free)
+    monkeypatch.setattr(errors, "RETRY_AFTER_SECONDS", 1)
+    shown = page_answer(db.session.get(Attempt, attempt_id), choice.id, answer)
+    page.check(f"#a-{choice.id}-{shown}")
+    page.wait_for_selector("#save-state.text-danger")
+    assert stored_answers(attempt_id) == {}
+    # Nothing is shown as refused: the answer waits and is sent again.
+    assert page.query_selector(f"#item-{choice.id} .save-error") is None
+    page.wait_for_selector("#save-state.text-success:text-is('Сохранено')", timeout=20000)
+    assert len(failures) == 2
     assert stored_answers(attempt_id) == {choice.id: answer}

@@ -5,6 +5,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from competence.diagnostics.models import Attempt, AttemptAnswer
+from competence.diagnostics.pagetokens import attempt_tokens, to_page
+from competence.diagnostics.submission import instrument_of
 from competence.extensions import db
 from competence.instruments import services
 from competence.instruments.library import compiled
@@ -90,14 +92,23 @@ def open_attempt(client, key="soft-skills") -> Attempt:
     return db.session.get(Attempt, attempt_id)
 
 
-def save(client, attempt, item, answer, sequence=None, token=None):
+def page_answer(attempt, item_id, answer):
+    """Return an answer in the scoring format as the attempt's page names it (its tokens)."""
+    entry = next((i for i in instrument_of(attempt).instrument.items if i.id == item_id), None)
+    return answer if entry is None else to_page(entry, attempt_tokens(attempt), answer)
+
+
+def save(client, attempt, item, answer, sequence=None, token=None, as_page=True):
+    """Save an answer through the page's API; `answer` is in the scoring format unless not
+    `as_page` (then it is sent exactly as given)."""
     token = token or csrf_token(client, f"/diagnostics/attempts/{attempt.id}")
     if sequence is None:
         db.session.refresh(attempt)
         sequence = attempt.sequence
+    sent = page_answer(attempt, item, answer) if as_page else answer
     return client.post(
         f"/api/attempts/{attempt.id}/answers",
-        json={"item": item, "answer": answer, "sequence": sequence},
+        json={"item": item, "answer": sent, "sequence": sequence},
         headers={"X-CSRFToken": token},
     )
 

@@ -16,6 +16,7 @@ from tests.diagnostics.helpers import (
     instrument,
     load_instruments,
     open_attempt,
+    page_answer,
     save,
     saved,
     start,
@@ -221,11 +222,12 @@ def test_plain_form_post_saves_every_answer_and_keeps_a_refused_one(teacher):
     size = len(ordering.body.sequence)
     form = {
         "sequence": "0",
-        f"a-{choice.id}": best_answer(choice, ready.scales),
+        f"a-{choice.id}": page_answer(attempt, choice.id, best_answer(choice, ready.scales)),
         f"a-{numeric.id}": "сорок",
     }
-    for element in range(size):
-        form[f"a-{ordering.id}-{element}"] = str(element + 1)
+    elements = page_answer(attempt, ordering.id, list(range(size)))
+    for place, element in enumerate(elements, start=1):
+        form[f"a-{ordering.id}-{element}"] = str(place)
     response = post_form(teacher, f"/diagnostics/attempts/{attempt.id}", form)
     page = response.get_data(as_text=True)
     assert response.status_code == 400

@@ -5,7 +5,7 @@ from sqlalchemy import select
 from competence.diagnostics.models import Attempt, CompetenceScore
 from competence.extensions import db
 from competence.instruments import services
-from tests.diagnostics.helpers import best_answer, instrument, load_instruments
+from tests.diagnostics.helpers import best_answer, instrument, load_instruments, page_answer
 from tests.factories import csrf_token, login, make_user
 from tests.instruments.helpers import document, published
 
@@ -49,7 +49,11 @@ def test_an_attempt_in_progress_keeps_its_version(app):
     by_id = {item.id: item for item in ready.instrument.items}
     saved = first.post(
         f"/api/attempts/{attempt.id}/answers",
-        json={"item": removed, "answer": best_answer(by_id[removed], ready.scales), "sequence": 0},
+        json={
+            "item": removed,
+            "answer": page_answer(attempt, removed, best_answer(by_id[removed], ready.scales)),
+            "sequence": 0,
+        },
         headers={"X-CSRFToken": csrf_token(first, f"/diagnostics/attempts/{attempt.id}")},
     )
     assert saved.status_code == 200, saved.get_data(as_text=True)
