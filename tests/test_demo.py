@@ -8,7 +8,7 @@ from competence.demo.colleagues import COLLEAGUES
 from competence.extensions import db
 from competence.instruments.library import latest_published_versions
 from competence.schools.models import Municipality, School
-from tests.factories import login, post_form
+from tests.factories import login, make_user, post_form
 
 
 def test_seed_demo_loads_the_region_and_one_account_per_role(app, runner):
@@ -81,3 +81,29 @@ def test_the_demo_school_has_colleagues_with_results_and_a_certificate(app, runn
     for colleague in COLLEAGUES:
         assert colleague.full_name in page
     assert "Коммуникация" in page
+
+
+def test_the_development_server_prints_new_letters_with_their_links(app, capsys):
+    from competence.demo import LetterEcho
+    from competence.outbox.services import queue_email
+
+    user = make_user()
+    queue_email("old", user.email, "Старое", "password_changed", user=user, link="http://x/1")
+    db.session.commit()
+    echo = LetterEcho()
+    queue_email(
+        "password_changed",
+        user.email,
+        "Пароль изменён",
+        "password_changed",
+        user=user,
+        link="http://localhost/password/reset/SECRET-TOKEN-1234567890",
+    )
+    db.session.commit()
+    echo()
+    out = capsys.readouterr().out
+    assert "e-mail to teacher@example.org: Пароль изменён" in out
+    assert "http://localhost/password/reset/SECRET-TOKEN-1234567890" in out
+    assert "Старое" not in out
+    echo()
+    assert capsys.readouterr().out == ""

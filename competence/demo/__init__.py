@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from sqlalchemy import select
+from sqlalchemy import func, select
 from werkzeug.serving import run_simple
 
 from competence.accounts.models import Role, User
@@ -24,6 +24,7 @@ from competence.extensions import db
 from competence.instruments.cli import DEFAULT_PATH as INSTRUMENTS_DIR
 from competence.instruments.cli import echo_skipped
 from competence.instruments.services import load_tree
+from competence.outbox.models import OutboxMessage
 from competence.outbox.services import deliver_due
 from competence.schools.imports import import_indicators
 from competence.schools.models import Municipality, School, SchoolIndicators
@@ -162,6 +163,24 @@ def seed_demo_command() -> None:
         click.echo(f"  {account.role:<12} {account.email:<28} {account.password}")
 
 
+class LetterEcho:
+    """Print each letter queued since the last call to the console (development without SMTP)."""
+
+    def __init__(self):
+        self.last_id = db.session.scalar(select(func.max(OutboxMessage.id))) or 0
+
+    def __call__(self) -> None:
+        """Print the new letters: recipient, subject and the plain text with its links."""
+        letters = db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.id > self.last_id).order_by(OutboxMessage.id)
+        ).all()
+        for letter in letters:
+            click.echo(
+                f"--- e-mail to {letter.recipient}: {letter.subject}\n{letter.body_text}\n---"
+            )
+            self.last_id = letter.id
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True)
@@ -172,10 +191,14 @@ def serve_command(host: str, port: int) -> None:
     if "PUBLIC_URL" not in os.environ:
         # Links in e-mails and certificates should lead to the portal actually being served.
         app.config["PUBLIC_URL"] = f"http://{host}:{port}"
-    # With jobs in threads of this process, a batch cut short by a restart goes on by itself.
-    start_housekeeping(app, (deliver_due, close_expired, resume_stalled_batches))
+    tasks = [deliver_due, close_expired, resume_stalled_batches]
     if not app.config["MAIL_DELIVERY_ENABLED"]:
-        click.echo("MAIL_SERVER is not set: e-mails stay readable at /admin/outbox")
+        # The outbox page masks the links in letters; on a development machine without SMTP
+        # the console is where the person running the portal follows them.
+        tasks.append(LetterEcho())
+        click.echo("MAIL_SERVER is not set: new e-mails are printed here, links included")
+    # With jobs in threads of this process, a batch cut short by a restart goes on by itself.
+    start_housekeeping(app, tasks)
     click.echo(f"The portal is at http://{host}:{port}/ (Ctrl+C stops it)")
     # app.run() refuses to start from inside a `flask` command, so call Werkzeug directly.
     run_simple(host, port, app, threaded=True, use_reloader=False)
