@@ -2,7 +2,17 @@
 
 from functools import partial
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -26,6 +36,17 @@ from competence.schools.models import Municipality, School, SchoolPartnership
 from competence.schools.overview import LISTS, SOCIAL_CATEGORIES, Scope, overview
 
 bp = Blueprint("schools", __name__, url_prefix="/schools")
+
+
+@bp.before_request
+def require_sign_in():
+    """Send an anonymous visitor of any page of the module to sign in (401 for JSON)."""
+    # Checked once for the blueprint, so no view reaches a role check with an anonymous user.
+    if current_user.is_authenticated:
+        return None
+    if request.accept_mimetypes.best == "application/json" or request.is_json:
+        abort(401)
+    return current_app.login_manager.unauthorized()
 
 
 @bp.context_processor
