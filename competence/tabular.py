@@ -1,4 +1,11 @@
-"""Reading uploaded tables (CSV or XLSX) into header and rows, with spreadsheet row numbers."""
+"""Tables in and out: reading uploads (CSV or XLSX), and the one writer of every export.
+
+Reading gives header and rows with spreadsheet row numbers. Writing goes through `new_workbook`,
+`write_cell` and `csv_bytes` alone, so that text a user typed is always stored as text: a title
+such as `=HYPERLINK(...)` must never become a live formula in the institute's spreadsheet
+(OWASP "CSV injection"). tests/schools/test_export_cells.py checks that no other module builds
+a workbook.
+"""
 
 import csv
 import io
@@ -8,6 +15,8 @@ from pathlib import Path
 from zipfile import BadZipFile
 
 XLSX_SIGNATURE = b"PK\x03\x04"
+# A cell starting with one of these is taken for a formula by Excel or LibreOffice.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 class TableFormatError(Exception):
@@ -119,3 +128,45 @@ def _read_xlsx(name: str, data: bytes):
         return _split(name, sheet.iter_rows(values_only=True))
     finally:
         workbook.close()
+
+
+def new_workbook():
+    """Return an empty workbook for an export; fill it with `write_cell` only."""
+    from openpyxl import Workbook
+
+    return Workbook()
+
+
+def write_cell(sheet, row: int, column: int, value):
+    """Write a value to a cell; text is stored as text even when it looks like a formula."""
+    cell = sheet.cell(row, column)
+    cell.value = value
+    if isinstance(value, str):
+        # openpyxl turns a string starting with "=" into a formula; a shared string is inert.
+        cell.data_type = "s"
+        if value.startswith(FORMULA_PREFIXES):
+            # Shown and re-edited as text, as if typed with a leading apostrophe.
+            cell.quotePrefix = True
+    return cell
+
+
+def workbook_bytes(workbook) -> bytes:
+    """Return a workbook as the bytes of an .xlsx file."""
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def csv_text(value) -> str:
+    """Return a CSV field that no spreadsheet reads as a formula (OWASP: a leading apostrophe)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def csv_bytes(rows) -> bytes:
+    """Write rows as a UTF-8 CSV file with a BOM (Excel opens it as UTF-8), every field inert."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([csv_text(value) for value in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -34,6 +34,7 @@ from competence.schools.imports import import_indicators, parse_years, stored_ye
 from competence.schools.indicator_files import REQUIRED_COLUMNS, IndicatorFileError
 from competence.schools.models import Municipality, School, SchoolPartnership
 from competence.schools.overview import LISTS, SOCIAL_CATEGORIES, Scope, overview
+from competence.tabular import csv_bytes
 
 bp = Blueprint("schools", __name__, url_prefix="/schools")
 
@@ -254,9 +255,8 @@ def indicators():
 def indicators_template():
     """Download an empty indicator file with every column, to fill in."""
     columns = [*REQUIRED_COLUMNS, *(i.code for i in EDUCATIONAL_INDICATORS + SOCIAL_INDICATORS)]
-    body = "\ufeff" + ",".join([*columns, "excluded"]) + "\r\n"
     return Response(
-        body.encode("utf-8"),
+        csv_bytes([[*columns, "excluded"]]),
         mimetype="text/csv",
         headers={"Content-Disposition": "attachment; filename=indicators-template.csv"},
     )
