@@ -60,7 +60,12 @@ SOCIAL_BAND_LABELS = {
     "neutral": _l("usual"),
     "favourable": _l("favourable"),
 }
-PLAN_STATUS_LABELS = {"draft": _l("Draft"), "approved": _l("Approved")}
+PLAN_STATUS_LABELS = {
+    "draft": _l("Draft"),
+    "submitted": _l("Submitted for approval"),
+    "approved": _l("Approved"),
+    "returned": _l("Returned for changes"),
+}
 MEASURE_STATUS_LABELS = {
     "planned": _l("Planned"),
     "in_progress": _l("In progress"),

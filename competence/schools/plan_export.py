@@ -143,7 +143,12 @@ def _measures_sheet(sheet, plan: ImprovementPlan) -> None:
 
 def _discussion_sheet(sheet, plan: ImprovementPlan) -> None:
     row = _heading(sheet, plan)
-    kinds = {"comment": _("Comment"), "approved": _("Approved"), "reopened": _("Returned")}
+    kinds = {
+        "comment": _("Comment"),
+        "submitted": _("Submitted"),
+        "approved": _("Approved"),
+        "reopened": _("Returned"),
+    }
     row = _table(sheet, row, [_("Date"), _("Author"), _("Entry"), _("Text")], [12, 30, 14, 70])
     for comment in plan.comments:
         author = comment.author.full_name if comment.author else ""
