@@ -58,6 +58,7 @@ def school_labels():
         "number": labels.number,
         "index": labels.index,
         "percent": labels.percent,
+        "indicator_value": labels.indicator_value,
     }
 
 
