@@ -12,11 +12,21 @@ import io
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from zipfile import BadZipFile
+from zipfile import BadZipFile, ZipFile
 
 XLSX_SIGNATURE = b"PK\x03\x04"
 # A cell starting with one of these is taken for a formula by Excel or LibreOffice.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+# Limits of an uploaded table, checked while it is read (streamed), so an oversized file is
+# refused after reading just past the limit, never as a whole. The region has about 550 schools:
+# an indicator file of ten years, or the register, stays far below them. See docs/imports.md.
+MAX_TABLE_ROWS = 10_000  # rows of the sheet (or lines of the CSV), the header and blank ones too
+MAX_TABLE_COLUMNS = 100  # the indicator file has 35 columns
+MAX_TABLE_CELLS = 200_000  # filled cells: e.g. 5 000 rows of 40 columns
+# The shared strings of a workbook are loaded whole by openpyxl: a bound on their unpacked size
+# keeps a small compressed file from unpacking into gigabytes.
+MAX_SHARED_STRINGS_BYTES = 64 * 1024 * 1024
 
 
 class TableFormatError(Exception):
@@ -40,6 +50,20 @@ class Table:
             index, remainder = divmod(index - 1, 26)
             letters = chr(65 + remainder) + letters
         return letters
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The limits of one uploaded table, as the import pages state them."""
+
+    rows: int
+    columns: int
+    cells: int
+
+
+def limits() -> Limits:
+    """Return the limits in force (read at call time, so a test may lower them)."""
+    return Limits(MAX_TABLE_ROWS, MAX_TABLE_COLUMNS, MAX_TABLE_CELLS)
 
 
 def read_table(filename: str, data: bytes) -> Table:
@@ -68,23 +92,52 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
+def _thousands(number: int) -> str:
+    """Write a whole number the Russian way: 10 000 (a no-break space between groups)."""
+    return f"{number:,}".replace(",", "\u00a0")
+
+
+def _limited(name: str, raw_rows):
+    """Yield (number, cell texts) of the non-blank rows, refusing a table past the limits."""
+    cells = 0
+    for number, row in enumerate(raw_rows, start=1):
+        if number > MAX_TABLE_ROWS:
+            raise TableFormatError(
+                f"{name}: в файле больше {_thousands(MAX_TABLE_ROWS)} строк — это предел одного "
+                "файла; разделите таблицу на несколько файлов (в каждом — строка заголовков)"
+            )
+        texts = [_cell_text(value) for value in row]
+        if any(texts[MAX_TABLE_COLUMNS:]):
+            raise TableFormatError(
+                f"{name}: в строке {number} больше {MAX_TABLE_COLUMNS} столбцов — это предел "
+                "одного файла; удалите лишние столбцы"
+            )
+        filled = sum(1 for text in texts if text)
+        if not filled:
+            continue
+        cells += filled
+        if cells > MAX_TABLE_CELLS:
+            raise TableFormatError(
+                f"{name}: в файле больше {_thousands(MAX_TABLE_CELLS)} заполненных ячеек — это "
+                "предел одного файла; разделите таблицу на несколько файлов"
+            )
+        yield number, texts[:MAX_TABLE_COLUMNS]
+
+
 def _split(name: str, raw_rows) -> tuple[int, tuple[str, ...], tuple]:
     """Separate the header from the data rows, keeping each row's number in the file."""
-    rows = [
-        (number, [_cell_text(value) for value in row])
-        for number, row in enumerate(raw_rows, start=1)
-    ]
-    rows = [(number, row) for number, row in rows if any(row)]
-    if not rows:
+    rows = _limited(name, raw_rows)
+    first = next(rows, None)
+    if first is None:
         raise TableFormatError(f"{name}: в файле нет строки заголовков")
-    header = tuple(cell.strip().lower() for cell in rows[0][1])
+    header_row, cells = first
+    header = tuple(cell.strip().lower() for cell in cells)
     while header and not header[-1]:
         header = header[:-1]
-    data = tuple(
-        (number, tuple(row[: len(header)]) + ("",) * (len(header) - len(row)))
-        for number, row in rows[1:]
-    )
-    return rows[0][0], header, data
+    width = len(header)
+    # Each row is cut or padded to the header as it is read: one copy of the table in memory.
+    data = tuple((number, tuple(row[:width]) + ("",) * (width - len(row))) for number, row in rows)
+    return header_row, header, data
 
 
 def _read_csv(name: str, data: bytes):
@@ -102,7 +155,7 @@ def _read_csv(name: str, data: bytes):
     delimiter = max((";", ",", "\t"), key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        return _split(name, list(reader))
+        return _split(name, reader)
     except csv.Error:
         # The csv module's own text is English and technical: the user gets what to do instead.
         raise TableFormatError(
@@ -116,6 +169,8 @@ def _read_xlsx(name: str, data: bytes):
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
+        _check_shared_strings(name, data)
+        # read_only: rows are parsed as they are asked for, so the limits stop the reading.
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError):
         # openpyxl's text ("File is not a zip file") is English and technical.
@@ -124,10 +179,32 @@ def _read_xlsx(name: str, data: bytes):
             "сохраните таблицу заново в формате .xlsx или CSV"
         ) from None
     try:
-        sheet = workbook.worksheets[0]
-        return _split(name, sheet.iter_rows(values_only=True))
+        return _split(name, _xlsx_rows(workbook.worksheets[0]))
     finally:
         workbook.close()
+
+
+def _xlsx_rows(sheet):
+    """Iterate over a worksheet's rows as values, one column past the limit at most."""
+    # A bound on the width: a declared dimension of A1:XFD1 would otherwise pad every row
+    # to 16 384 cells.
+    return sheet.iter_rows(values_only=True, max_col=MAX_TABLE_COLUMNS + 1)
+
+
+def _check_shared_strings(name: str, data: bytes) -> None:
+    """Refuse a workbook whose shared strings unpack to more than the limit."""
+    with ZipFile(io.BytesIO(data)) as archive:
+        unpacked = sum(
+            info.file_size
+            for info in archive.infolist()
+            if info.filename.lower().endswith("sharedstrings.xml")
+        )
+    if unpacked > MAX_SHARED_STRINGS_BYTES:
+        raise TableFormatError(
+            f"{name}: текст ячеек книги занимает больше "
+            f"{MAX_SHARED_STRINGS_BYTES // (1024 * 1024)} МБ — это предел одного файла; "
+            "разделите таблицу на несколько файлов"
+        )
 
 
 def new_workbook():

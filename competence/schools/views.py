@@ -16,6 +16,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from competence import tabular
 from competence.accounts.access import role_required
 from competence.accounts.reference import SCHOOL_GROUP_LABELS
 from competence.analytics.indicators import EDUCATIONAL_INDICATORS, GROUPS, SOCIAL_INDICATORS
@@ -244,6 +245,7 @@ def indicators():
             summary=summary,
             stored=stored_years(),
             required_columns=REQUIRED_COLUMNS,
+            limits=tabular.limits(),
             educational=EDUCATIONAL_INDICATORS,
             social=SOCIAL_INDICATORS,
         ),
