@@ -41,8 +41,12 @@ LARGEST_COLUMNS = 40
 REPORTED_ROWS, REPORTED_COLUMNS = 100_000, 20
 
 
-def generate(rows: int, columns: int) -> bytes:
-    """Return an XLSX workbook of a header and rows - 1 data rows of indicator-like values."""
+def generate(rows: int, columns: int, distinct_texts: bool = True) -> bytes:
+    """Return an XLSX workbook of a header and rows - 1 data rows of indicator-like values.
+
+    Without `distinct_texts` the codes are numbers and the names repeat, as in the reported file
+    (844 KB for 2,000,000 cells): its few shared strings let it past the opening, to the rows.
+    """
     names = ["year", "school_id", "school_name", "municipality", "group"]
     names += [*EDUCATIONAL_CODES, *SOCIAL_CODES, "excluded"]
     names += [f"note_{n}" for n in range(max(0, columns - len(names)))]
@@ -50,7 +54,10 @@ def generate(rows: int, columns: int) -> bytes:
     sheet = workbook.create_sheet()
     sheet.append(names[:columns])
     for number in range(1, rows):
-        values = [2024, f"27-{number:05d}", f"МБОУ СОШ № {number}", "Амурский район", "secondary"]
+        code, name = (number, "")
+        if distinct_texts:
+            code, name = f"27-{number:05d}", f"МБОУ СОШ № {number}"
+        values = [2024, code, name, "Амурский район", "secondary"]
         values += [round((number * 7 + column * 13) % 1000 / 10, 1) for column in range(columns)]
         sheet.append(values[:columns])
     buffer = io.BytesIO()
@@ -128,7 +135,7 @@ def main() -> None:
     )
     compare(
         f"Reported file, {REPORTED_ROWS:,} rows × {REPORTED_COLUMNS} columns (over the limit)",
-        generate(REPORTED_ROWS, REPORTED_COLUMNS),
+        generate(REPORTED_ROWS, REPORTED_COLUMNS, distinct_texts=False),
         args.repeats,
         with_baseline=args.reported_baseline,
     )

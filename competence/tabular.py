@@ -24,9 +24,11 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MAX_TABLE_ROWS = 10_000  # rows of the sheet (or lines of the CSV), the header and blank ones too
 MAX_TABLE_COLUMNS = 100  # the indicator file has 35 columns
 MAX_TABLE_CELLS = 200_000  # filled cells: e.g. 5 000 rows of 40 columns
-# The shared strings of a workbook are loaded whole by openpyxl: a bound on their unpacked size
-# keeps a small compressed file from unpacking into gigabytes.
-MAX_SHARED_STRINGS_BYTES = 64 * 1024 * 1024
+# The shared strings of a workbook (its distinct texts) are loaded whole by openpyxl when the
+# workbook is opened, before any row is read: their unpacked size is bounded so that a file full
+# of distinct texts is refused at once. The register's or ten years of indicators' names take
+# well under 1 MB.
+MAX_SHARED_STRINGS_BYTES = 4 * 1024 * 1024
 
 
 class TableFormatError(Exception):
@@ -191,6 +193,13 @@ def _xlsx_rows(sheet):
     return sheet.iter_rows(values_only=True, max_col=MAX_TABLE_COLUMNS + 1)
 
 
+def _size(count: int) -> str:
+    """Write a size in bytes as МБ, or as КБ below one megabyte."""
+    if count >= 1024 * 1024:
+        return f"{_thousands(count // (1024 * 1024))} МБ"
+    return f"{_thousands(max(1, count // 1024))} КБ"
+
+
 def _check_shared_strings(name: str, data: bytes) -> None:
     """Refuse a workbook whose shared strings unpack to more than the limit."""
     with ZipFile(io.BytesIO(data)) as archive:
@@ -202,7 +211,7 @@ def _check_shared_strings(name: str, data: bytes) -> None:
     if unpacked > MAX_SHARED_STRINGS_BYTES:
         raise TableFormatError(
             f"{name}: текст ячеек книги занимает больше "
-            f"{MAX_SHARED_STRINGS_BYTES // (1024 * 1024)} МБ — это предел одного файла; "
+            f"{_size(MAX_SHARED_STRINGS_BYTES)} — это предел одного файла; "
             "разделите таблицу на несколько файлов"
         )
 

@@ -5,6 +5,7 @@ of a file was read, not how long it took.
 """
 
 import io
+import zipfile
 
 import openpyxl
 import pytest
@@ -113,3 +114,19 @@ def test_a_file_within_the_limits_still_imports(methodist, monkeypatch):
     response = upload(methodist, csv_file(region_rows(years=(2024,))), "indicators.csv")
     assert response.status_code == 200, response.get_data(as_text=True)
     assert stored() == 8
+
+
+def test_a_workbook_of_too_many_distinct_texts_is_refused_before_any_row(
+    methodist, rows_read, monkeypatch
+):
+    monkeypatch.setattr(tabular, "MAX_SHARED_STRINGS_BYTES", 2048)
+    # Excel keeps a workbook's texts in xl/sharedStrings.xml (openpyxl writes them inline):
+    # add such a part of 200 distinct names to a workbook.
+    buffer = io.BytesIO(xlsx_rows(1))
+    texts = "".join(f"<si><t>Школа с длинным названием № {n}</t></si>" for n in range(200))
+    with zipfile.ZipFile(buffer, "a") as archive:
+        archive.writestr("xl/sharedStrings.xml", f"<sst>{texts}</sst>")
+    response = upload(methodist, buffer.getvalue(), "indicators.xlsx")
+    assert response.status_code == 422
+    assert "текст ячеек книги занимает больше 2 КБ" in response.get_data(as_text=True)
+    assert rows_read["rows"] == 0
