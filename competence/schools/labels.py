@@ -3,6 +3,8 @@
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
+from competence.analytics.indicators import Effect, Indicator
+
 # The lists of the identification pages, in the order of the seed.
 LIST_LABELS = {
     "low_results": _l("Low results"),
@@ -60,7 +62,12 @@ SOCIAL_BAND_LABELS = {
     "neutral": _l("usual"),
     "favourable": _l("favourable"),
 }
-PLAN_STATUS_LABELS = {"draft": _l("Draft"), "approved": _l("Approved")}
+PLAN_STATUS_LABELS = {
+    "draft": _l("Draft"),
+    "submitted": _l("Submitted for approval"),
+    "approved": _l("Approved"),
+    "returned": _l("Returned for changes"),
+}
 MEASURE_STATUS_LABELS = {
     "planned": _l("Planned"),
     "in_progress": _l("In progress"),
@@ -88,6 +95,20 @@ def index(value: float | None) -> str:
     if value is None:
         return "—"
     return format_decimal(value, format="0.00")
+
+
+def is_percentage(indicator: Indicator) -> bool:
+    """Tell whether an indicator's values are percentages (every share; not the mean scores)."""
+    # Every indicator entering its index directly or inversely is a «Доля ...»; the gap
+    # indicators are mean scores and grades.
+    return indicator.effect is not Effect.GAP
+
+
+def indicator_value(indicator: Indicator | None, value: float | None) -> str:
+    """Write an indicator's value as the card and the plan show it: a share with «%»."""
+    if value is None or indicator is None or not is_percentage(indicator):
+        return number(value)
+    return number(value) + "\u00a0%"
 
 
 def percent(share: float | None) -> str:

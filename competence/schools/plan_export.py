@@ -4,12 +4,9 @@ Both are documents handed to the municipality and the institute, so they are alw
 whatever the language of the person who downloads them.
 """
 
-import io
-
 from flask import render_template
 from flask_babel import force_locale, format_date, to_user_timezone
 from flask_babel import gettext as _
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -25,6 +22,7 @@ from competence.schools.labels import number as format_number
 from competence.schools.labels import percent as format_percent
 from competence.schools.plan_models import ImprovementPlan, MonitoringStage
 from competence.schools.plan_services import goal_progress, plan_progress
+from competence.tabular import new_workbook, workbook_bytes, write_cell
 
 STYLESHEETS = ("pdf/fonts.css",)
 _HEADER_FILL = PatternFill("solid", fgColor="E6EEF1")
@@ -64,19 +62,16 @@ def plan_pdf(plan: ImprovementPlan) -> bytes:
 def plan_xlsx(plan: ImprovementPlan) -> bytes:
     """Write the plan to a workbook: goals with monitoring, measures, discussion."""
     with force_locale("ru"):
-        workbook = Workbook()
+        workbook = new_workbook()
         _goals_sheet(workbook.active, plan)
         _measures_sheet(workbook.create_sheet(_("Measures")), plan)
         _discussion_sheet(workbook.create_sheet(_("Discussion")), plan)
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        return buffer.getvalue()
+        return workbook_bytes(workbook)
 
 
 def _heading(sheet, plan: ImprovementPlan) -> int:
     """Write the plan's heading rows; return the next free row."""
-    sheet["A1"] = plan.title
-    sheet["A1"].font = Font(bold=True, size=14)
+    write_cell(sheet, 1, 1, plan.title).font = Font(bold=True, size=14)
     school = plan.school
     rows = [
         (_("School"), f"{school.name} ({school.municipality.name})"),
@@ -86,15 +81,15 @@ def _heading(sheet, plan: ImprovementPlan) -> int:
     if plan.approved_at:
         rows.append((_("Approved"), format_date(plan.approved_at)))
     for offset, (label, value) in enumerate(rows, start=2):
-        sheet.cell(offset, 1, label).font = Font(bold=True)
-        sheet.cell(offset, 2, value)
+        write_cell(sheet, offset, 1, label).font = Font(bold=True)
+        write_cell(sheet, offset, 2, value)
     return len(rows) + 3
 
 
 def _table(sheet, row: int, header: list[str], widths: list[int]) -> int:
     """Write a bold table header at row with column widths; return the first data row."""
     for column, (title, width) in enumerate(zip(header, widths, strict=True), start=1):
-        cell = sheet.cell(row, column, title)
+        cell = write_cell(sheet, row, column, title)
         cell.font, cell.fill, cell.alignment = Font(bold=True), _HEADER_FILL, _WRAP
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.freeze_panes = sheet.cell(row + 1, 1)
@@ -124,7 +119,7 @@ def _goals_sheet(sheet, plan: ImprovementPlan) -> None:
         cells += [item.values[stage.value] for stage in stages]
         cells.append(item.latest.share if item.latest else None)
         for column, value in enumerate(cells, start=1):
-            cell = sheet.cell(row, column, value)
+            cell = write_cell(sheet, row, column, value)
             cell.alignment = _WRAP
             if 5 <= column <= 9:
                 cell.number_format = "0.0#"
@@ -141,14 +136,19 @@ def _measures_sheet(sheet, plan: ImprovementPlan) -> None:
         status = str(MEASURE_STATUS_LABELS[measure.status])
         cells = [number, measure.title, goal, measure.responsible, measure.due_on, status]
         for column, value in enumerate(cells, start=1):
-            sheet.cell(row, column, value).alignment = _WRAP
+            write_cell(sheet, row, column, value).alignment = _WRAP
         sheet.cell(row, 5).number_format = "DD.MM.YYYY"
         row += 1
 
 
 def _discussion_sheet(sheet, plan: ImprovementPlan) -> None:
     row = _heading(sheet, plan)
-    kinds = {"comment": _("Comment"), "approved": _("Approved"), "reopened": _("Returned")}
+    kinds = {
+        "comment": _("Comment"),
+        "submitted": _("Submitted"),
+        "approved": _("Approved"),
+        "reopened": _("Returned"),
+    }
     row = _table(sheet, row, [_("Date"), _("Author"), _("Entry"), _("Text")], [12, 30, 14, 70])
     for comment in plan.comments:
         author = comment.author.full_name if comment.author else ""
@@ -156,6 +156,6 @@ def _discussion_sheet(sheet, plan: ImprovementPlan) -> None:
         day = to_user_timezone(comment.created_at).date()
         cells = [day, author, kinds[comment.kind], comment.body]
         for column, value in enumerate(cells, start=1):
-            sheet.cell(row, column, value).alignment = _WRAP
+            write_cell(sheet, row, column, value).alignment = _WRAP
         sheet.cell(row, 1).number_format = "DD.MM.YYYY"
         row += 1

@@ -103,6 +103,17 @@ class CommentForm(PortalForm):
     submit = SubmitField(_l("Add the comment"))
 
 
+class SubmitForm(PortalForm):
+    """Send the plan for approval, with an optional remark to the reviewers."""
+
+    note = TextAreaField(
+        _l("Remark to the reviewer (optional)"),
+        validators=[Length(max=4000)],
+        render_kw={"rows": 2},
+    )
+    submit = SubmitField(_l("Submit for approval"))
+
+
 class ApproveForm(PortalForm):
     """Approve the plan, with an optional remark."""
 

@@ -16,10 +16,15 @@ from competence.schools.models import School
 
 
 class PlanStatus(StrEnum):
-    """A draft is edited by the director; an approved plan is locked until it is reopened."""
+    """Draft → submitted (director) → approved or returned (reviewer); returned is edited again.
+
+    A submitted plan is frozen while it is reviewed, an approved one until a reviewer returns it.
+    """
 
     DRAFT = "draft"
+    SUBMITTED = "submitted"
     APPROVED = "approved"
+    RETURNED = "returned"
 
 
 class MeasureStatus(StrEnum):
@@ -40,11 +45,12 @@ class MonitoringStage(StrEnum):
 
 
 class CommentKind(StrEnum):
-    """A remark, or the record of an approval or a reopening."""
+    """A remark, or the record of a submission, an approval or a return for changes."""
 
     COMMENT = "comment"
+    SUBMITTED = "submitted"
     APPROVED = "approved"
-    REOPENED = "reopened"
+    REOPENED = "reopened"  # returned for changes (the code predates the submission step)
 
 
 class ImprovementPlan(db.Model):
@@ -52,7 +58,7 @@ class ImprovementPlan(db.Model):
 
     __tablename__ = "improvement_plans"
     __table_args__ = (
-        CheckConstraint("status IN ('draft', 'approved')", name="status"),
+        CheckConstraint("status IN ('draft', 'submitted', 'approved', 'returned')", name="status"),
         CheckConstraint("ends_on > starts_on", name="period"),
     )
 
@@ -87,8 +93,13 @@ class ImprovementPlan(db.Model):
 
     @property
     def locked(self) -> bool:
-        """Tell whether goals and measures are frozen by the approval."""
-        return self.status == PlanStatus.APPROVED
+        """Tell whether goals and measures are frozen (under review, or approved)."""
+        return self.status in (PlanStatus.SUBMITTED, PlanStatus.APPROVED)
+
+    @property
+    def editable(self) -> bool:
+        """Tell whether the director works on the plan (a draft, or returned for changes)."""
+        return not self.locked
 
 
 class PlanGoal(db.Model):
@@ -186,7 +197,9 @@ class PlanComment(db.Model):
     """A remark on the plan, or the record of its approval or reopening."""
 
     __tablename__ = "plan_comments"
-    __table_args__ = (CheckConstraint("kind IN ('comment', 'approved', 'reopened')", name="kind"),)
+    __table_args__ = (
+        CheckConstraint("kind IN ('comment', 'submitted', 'approved', 'reopened')", name="kind"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(

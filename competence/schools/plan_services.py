@@ -1,8 +1,9 @@
-"""Operations on improvement plans: editing, monitoring, comments, approval.
+"""Operations on improvement plans: editing and monitoring (the review is in plan_review.py).
 
-Approval freezes what the plan promises (its period, goals and measures) until a reviewer reopens
-it with a reason; carrying the plan out goes on while it is approved: the director sets the
-status of measures, and monitoring values are recorded at the three points.
+Submission freezes what the plan promises (its period, goals and measures) while it is reviewed,
+approval until a reviewer returns it with a reason; carrying the plan out goes on while it is
+approved: the director sets the status of measures, and monitoring values are recorded at the
+three points, never on a date still to come.
 """
 
 from dataclasses import dataclass
@@ -31,17 +32,16 @@ from competence.schools.errors import ActionError
 from competence.schools.labels import STAGE_SHORT_LABELS
 from competence.schools.models import School, SchoolIndicators
 from competence.schools.plan_models import (
-    CommentKind,
     ImprovementPlan,
     MeasureStatus,
     MonitoringPoint,
     MonitoringStage,
     MonitoringValue,
-    PlanComment,
     PlanGoal,
     PlanMeasure,
     PlanStatus,
 )
+from competence.tracks.services import local_today
 
 
 @dataclass(frozen=True)
@@ -65,11 +65,22 @@ def plans_of(school: School) -> list[ImprovementPlan]:
     )
 
 
-def _unlocked(plan: ImprovementPlan) -> None:
-    if plan.locked:
-        raise ActionError(
-            _l("The plan is approved. Ask a reviewer to reopen it before changing it.")
+def lock_reason(plan: ImprovementPlan):
+    """Return why the plan cannot be changed now, or None while the director works on it."""
+    if plan.status == PlanStatus.SUBMITTED:
+        return _l(
+            "The plan is submitted for approval. It can be changed again if the reviewer "
+            "returns it for changes."
         )
+    if plan.status == PlanStatus.APPROVED:
+        return _l("The plan is approved. Ask a reviewer to reopen it before changing it.")
+    return None
+
+
+def _unlocked(plan: ImprovementPlan) -> None:
+    reason = lock_reason(plan)
+    if reason is not None:
+        raise ActionError(reason)
 
 
 def _period(starts_on: date, ends_on: date) -> None:
@@ -246,6 +257,14 @@ def record_monitoring(
 ) -> MonitoringPoint:
     """Record (or correct) the values of a monitoring point; an empty value removes one."""
     stage = MonitoringStage(stage)
+    today = local_today()
+    if held_on > today:
+        message = _l(
+            "A monitoring point cannot be dated in the future: values are recorded once it has "
+            "been held (today is %(today)s).",
+            today=format_date(today),
+        )
+        raise ActionError(message, 422, "held_on")
     _monitoring_order(plan, stage, held_on)
     recorded = {"held_on": held_on, "note": note.strip(), "recorded_by_id": actor.id}
     point = next((p for p in plan.monitoring if p.stage == stage), None)
@@ -293,42 +312,6 @@ def _monitoring_order(plan: ImprovementPlan, stage: MonitoringStage, held_on: da
                 date=format_date(point.held_on),
             )
             raise ActionError(message, 422, "held_on")
-
-
-def add_comment(plan: ImprovementPlan, body: str, actor) -> PlanComment:
-    """Add a remark to the plan's discussion."""
-    comment = PlanComment(plan=plan, author_id=actor.id, body=body.strip())
-    db.session.add(comment)
-    db.session.commit()
-    return comment
-
-
-def approve(plan: ImprovementPlan, actor, note: str = "") -> None:
-    """Approve a draft plan that has goals; it is locked until reopened."""
-    if plan.locked:
-        raise ActionError(_l("The plan has already been approved; the page now shows it as it is."))
-    if not plan.goals:
-        raise ActionError(_l("The plan has no goals yet: there is nothing to approve."), 422)
-    plan.status, plan.approved_at, plan.approved_by_id = PlanStatus.APPROVED, utcnow(), actor.id
-    plan.comments.append(
-        PlanComment(author_id=actor.id, kind=CommentKind.APPROVED, body=note.strip())
-    )
-    audit.record("plan_approved", actor, "improvement_plan", plan.id)
-    db.session.commit()
-
-
-def reopen(plan: ImprovementPlan, actor, reason: str) -> None:
-    """Return an approved plan to the director for changes, saying why."""
-    if not plan.locked:
-        raise ActionError(
-            _l("The plan has already been returned for changes; the page now shows it as it is.")
-        )
-    plan.status, plan.approved_at, plan.approved_by_id = PlanStatus.DRAFT, None, None
-    plan.comments.append(
-        PlanComment(author_id=actor.id, kind=CommentKind.REOPENED, body=reason.strip())
-    )
-    audit.record("plan_reopened", actor, "improvement_plan", plan.id)
-    db.session.commit()
 
 
 def goal_progress(plan: ImprovementPlan) -> list[GoalProgress]:

@@ -9,7 +9,7 @@ from flask_login import current_user
 from competence import audit
 from competence.analytics.indicators import INDICATORS_BY_CODE
 from competence.extensions import db
-from competence.schools import access, plan_export
+from competence.schools import access, plan_export, plan_review
 from competence.schools import plan_services as services
 from competence.schools.errors import ActionError
 from competence.schools.plan_forms import (
@@ -17,10 +17,12 @@ from competence.schools.plan_forms import (
     CommentForm,
     PlanForm,
     ReopenForm,
+    SubmitForm,
     monitoring_form,
 )
-from competence.schools.plan_models import ImprovementPlan, MonitoringStage
+from competence.schools.plan_models import ImprovementPlan, MonitoringStage, PlanStatus
 from competence.schools.views import bp
+from competence.tracks.services import local_today
 
 
 def plan_or_404(plan_id: int) -> ImprovementPlan:
@@ -37,26 +39,32 @@ def require(allowed: bool) -> None:
 
 
 def editable(plan: ImprovementPlan, *, form: bool = False) -> None:
-    """Let only the school's director through, and only while the plan is a draft.
+    """Let only the school's director through, and only while the plan is a draft (or returned).
 
-    With `form`, a form sent after the plan was approved is let through: locked_form() then
-    gives it back with what was typed, instead of an error page that would lose it.
+    With `form`, a form sent after the plan was submitted or approved is let through:
+    locked_form() then gives it back with what was typed, instead of an error page that would
+    lose it.
     """
     require(access.edits_plans(current_user, plan.school))
     if plan.locked and not (form and request.method == "POST"):
-        abort(409, _("The plan is approved. Ask a reviewer to reopen it before changing it."))
+        abort(409, str(services.lock_reason(plan)))
 
 
 def locked_form(plan: ImprovementPlan, form) -> bool:
-    """Tell a form sent to an approved plan why it was not saved; True if the plan is locked."""
+    """Tell a form sent to a locked plan why it was not saved; True if the plan is locked."""
     if not (form.is_submitted() and plan.locked):
         return False
-    form.form_errors.append(
-        _(
+    if plan.status == PlanStatus.SUBMITTED:
+        message = _(
+            "Not saved: the plan was submitted for approval while you were editing it. What you "
+            "typed is kept below; save it once the reviewer returns the plan for changes."
+        )
+    else:
+        message = _(
             "Not saved: the plan was approved while you were editing it. What you typed is kept "
             "below; ask the coordinator or a methodist to return the plan for changes, then save."
         )
-    )
+    form.form_errors.append(message)
     return True
 
 
@@ -75,6 +83,7 @@ def plan_page(plan: ImprovementPlan, status: int = 200, action_error: str | None
     """Render the plan page, possibly with a failed form or an action that could not be done."""
     progress = services.goal_progress(plan)
     forms.setdefault("comment_form", CommentForm())
+    forms.setdefault("submit_form", SubmitForm())
     forms.setdefault("approve_form", ApproveForm())
     forms.setdefault("reopen_form", ReopenForm())
     page = render_template(
@@ -179,7 +188,7 @@ def monitoring(plan_id: int, stage: str):
     }
     form = monitoring_form(plan.goals, ranges)
     if not form.is_submitted():
-        form.held_on.data = point.held_on if point else date.today()
+        form.held_on.data = point.held_on if point else local_today()
         form.note.data = point.note if point else ""
         for value in point.values if point else ():
             getattr(form, f"goal_{value.goal_id}").data = value.value
@@ -215,20 +224,45 @@ def comment(plan_id: int):
     form = CommentForm()
     if not form.validate_on_submit():
         return plan_page(plan, 422, comment_form=form)
-    services.add_comment(plan, form.body.data, current_user)
+    plan_review.add_comment(plan, form.body.data, current_user)
     return to_plan(plan, "discussion")
+
+
+@bp.route("/plans/<int:plan_id>/submit", methods=["POST"])
+def submit(plan_id: int):
+    """Send the plan for approval (the school's director); the coordinators are told."""
+    plan = plan_or_404(plan_id)
+    require(access.edits_plans(current_user, plan.school))
+    form = SubmitForm()
+    if not form.validate_on_submit():
+        return plan_page(plan, 422, submit_form=form)
+    try:
+        told = plan_review.submit(plan, current_user, form.note.data or "")
+    except ActionError as error:
+        return plan_page(plan, error.status, action_error=str(error.message))
+    if told:
+        flash(_("The plan is submitted for approval; the coordinator is notified."), "success")
+    else:
+        flash(
+            _(
+                "The plan is submitted for approval, but no coordinator of the municipality is "
+                "registered on the portal to be notified: tell the municipality yourself."
+            ),
+            "warning",
+        )
+    return to_plan(plan)
 
 
 @bp.route("/plans/<int:plan_id>/approve", methods=["POST"])
 def approve(plan_id: int):
-    """Approve a draft plan."""
+    """Approve a submitted plan."""
     plan = plan_or_404(plan_id)
     require(access.reviews(current_user, plan.school))
     form = ApproveForm()
     if not form.validate_on_submit():
         return plan_page(plan, 422, approve_form=form)
     try:
-        services.approve(plan, current_user, form.note.data or "")
+        plan_review.approve(plan, current_user, form.note.data or "")
     except ActionError as error:
         # A stale page: the plan may be approved already, and the form is then not shown.
         return plan_page(plan, error.status, action_error=str(error.message))
@@ -238,14 +272,14 @@ def approve(plan_id: int):
 
 @bp.route("/plans/<int:plan_id>/reopen", methods=["POST"])
 def reopen(plan_id: int):
-    """Return an approved plan to the director for changes."""
+    """Return a submitted or approved plan to the director for changes."""
     plan = plan_or_404(plan_id)
     require(access.reviews(current_user, plan.school))
     form = ReopenForm()
     if not form.validate_on_submit():
         return plan_page(plan, 422, reopen_form=form)
     try:
-        services.reopen(plan, current_user, form.reason.data)
+        plan_review.return_plan(plan, current_user, form.reason.data)
     except ActionError as error:
         return plan_page(plan, error.status, action_error=str(error.message))
     flash(_("The plan is returned to the director for changes."), "info")

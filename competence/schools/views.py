@@ -2,10 +2,21 @@
 
 from functools import partial
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from competence import tabular
 from competence.accounts.access import role_required
 from competence.accounts.reference import SCHOOL_GROUP_LABELS
 from competence.analytics.indicators import EDUCATIONAL_INDICATORS, GROUPS, SOCIAL_INDICATORS
@@ -24,8 +35,20 @@ from competence.schools.imports import import_indicators, parse_years, stored_ye
 from competence.schools.indicator_files import REQUIRED_COLUMNS, IndicatorFileError
 from competence.schools.models import Municipality, School, SchoolPartnership
 from competence.schools.overview import LISTS, SOCIAL_CATEGORIES, Scope, overview
+from competence.tabular import csv_bytes
 
 bp = Blueprint("schools", __name__, url_prefix="/schools")
+
+
+@bp.before_request
+def require_sign_in():
+    """Send an anonymous visitor of any page of the module to sign in (401 for JSON)."""
+    # Checked once for the blueprint, so no view reaches a role check with an anonymous user.
+    if current_user.is_authenticated:
+        return None
+    if request.accept_mimetypes.best == "application/json" or request.is_json:
+        abort(401)
+    return current_app.login_manager.unauthorized()
 
 
 @bp.context_processor
@@ -36,6 +59,7 @@ def school_labels():
         "number": labels.number,
         "index": labels.index,
         "percent": labels.percent,
+        "indicator_value": labels.indicator_value,
     }
 
 
@@ -221,6 +245,7 @@ def indicators():
             summary=summary,
             stored=stored_years(),
             required_columns=REQUIRED_COLUMNS,
+            limits=tabular.limits(),
             educational=EDUCATIONAL_INDICATORS,
             social=SOCIAL_INDICATORS,
         ),
@@ -233,9 +258,8 @@ def indicators():
 def indicators_template():
     """Download an empty indicator file with every column, to fill in."""
     columns = [*REQUIRED_COLUMNS, *(i.code for i in EDUCATIONAL_INDICATORS + SOCIAL_INDICATORS)]
-    body = "\ufeff" + ",".join([*columns, "excluded"]) + "\r\n"
     return Response(
-        body.encode("utf-8"),
+        csv_bytes([[*columns, "excluded"]]),
         mimetype="text/csv",
         headers={"Content-Disposition": "attachment; filename=indicators-template.csv"},
     )

@@ -9,6 +9,7 @@ from pypdf import PdfReader
 
 from competence.accounts.models import Role
 from competence.extensions import db
+from competence.schools import plan_review as review
 from competence.schools import plan_services as services
 from competence.schools.plan_export import plan_html, plan_pdf, plan_xlsx
 from tests.factories import login, make_user
@@ -92,8 +93,9 @@ def plan(app):
         values={results.id: 15, grade2.id: 6},
         actor=director,
     )
-    services.add_comment(plan, "Добавьте работу с родителями.", reviewer)
-    services.approve(plan, reviewer, "Согласовано")
+    review.add_comment(plan, "Добавьте работу с родителями.", reviewer)
+    review.submit(plan, director)
+    review.approve(plan, reviewer, "Согласовано")
     return plan
 
 
@@ -171,11 +173,12 @@ def test_xlsx_has_goals_measures_and_discussion(plan):
     )
     assert measure[4].date() == date(2025, 11, 20) and measure[5] == "Запланировано"
     discussion = [r for r in workbook["Обсуждение"].iter_rows(values_only=True) if r[0]]
-    assert discussion[-2][1:] == (
+    assert discussion[-3][1:] == (
         "Ким Елена Сергеевна",
         "Комментарий",
         "Добавьте работу с родителями.",
     )
+    assert discussion[-2][1:] == ("Соколов Андрей Викторович", "Отправлен на утверждение", None)
     assert discussion[-1][2:] == ("Утверждён", "Согласовано")
 
 
@@ -188,7 +191,7 @@ def test_xlsx_comment_dates_are_in_the_portal_time_zone(plan):
     workbook = openpyxl.load_workbook(io.BytesIO(plan_xlsx(plan)))
     rows = list(workbook["Обсуждение"].iter_rows(values_only=True))
     dates = [row[0] for row in rows[rows.index(next(r for r in rows if r[0] == "Дата")) + 1 :]]
-    assert [d.date() for d in dates] == [date(2026, 12, 2)] * 2
+    assert [d.date() for d in dates] == [date(2026, 12, 2)] * 3
     assert "2 дек. 2026" in plan_html(plan) or "02.12.2026" in plan_html(plan)
 
 

@@ -151,6 +151,12 @@ def test_keeping_a_level_is_a_goal_for_an_indicator(region, director):
     assert response.status_code == 302
 
 
+def submit(client, plan, note=""):
+    return send(
+        client, f"/schools/plans/{plan.id}/submit", {"note": note}, page=f"/schools/plans/{plan.id}"
+    )
+
+
 def approve(client, plan, note=""):
     return send(
         client,
@@ -163,19 +169,20 @@ def approve(client, plan, note=""):
 def test_review_approval_lock_and_reopening(app, region, director):
     plan = new_plan(director, region["a1"])
     coordinator = client_of(app, Role.COORDINATOR, region["a4"], "coord@example.org")
-    # nothing to approve yet
-    response = approve(coordinator, plan)
+    # nothing to submit yet
+    response = submit(director, plan)
     assert response.status_code == 422
-    assert "В плане ещё нет целей" in response.get_data(as_text=True)
+    assert "Добавьте хотя бы одну цель" in response.get_data(as_text=True)
     add_goal(director, plan, indicator_code="oge_rus_grade5", baseline="10", target="20")
     goal = db.session.scalar(select(PlanGoal))
     page = f"/schools/plans/{plan.id}"
     response = send(coordinator, f"{page}/comments", {"body": "Добавьте мероприятия."}, page)
     assert response.status_code == 302
+    assert submit(director, plan).status_code == 302
     assert approve(coordinator, plan, "Согласовано ОМСУ").status_code == 302
     db.session.expire_all()
     assert plan.status == PlanStatus.APPROVED and plan.approved_by.email == "coord@example.org"
-    assert [c.kind for c in plan.comments] == ["comment", "approved"]
+    assert [c.kind for c in plan.comments] == ["comment", "submitted", "approved"]
     # the status badge and the approval date read as one phrase: «Утверждён 1 дек. 2026 г., …»
     heading = coordinator.get(page).get_data(as_text=True).split("</h1>")[1].split("</div>")[0]
     assert re.search(r"Утверждён</span>\s*\d{1,2} \w+\.? \d{4}\s?г\., coord", heading), heading
@@ -214,7 +221,7 @@ def test_review_approval_lock_and_reopening(app, region, director):
         send(coordinator, f"{page}/reopen", {"reason": "Уточните сроки."}, page).status_code == 302
     )
     db.session.expire_all()
-    assert plan.status == PlanStatus.DRAFT and plan.approved_at is None
+    assert plan.status == PlanStatus.RETURNED and plan.approved_at is None
     response = send(coordinator, f"{page}/reopen", {"reason": "ещё раз"}, page)
     assert response.status_code == 409
     assert "План уже возвращён на доработку" in response.get_data(as_text=True)
@@ -239,6 +246,7 @@ def test_measures_status_and_monitoring_go_on_while_approved(app, region, direct
         {"title": "Семинар", "responsible": "Иванова", "due_on": "2025-11-01"},
     )
     methodist = client_of(app, Role.METHODIST, region["b2"], "m@example.org")
+    assert submit(director, plan).status_code == 302
     assert approve(methodist, plan).status_code == 302
     measure = db.session.scalar(select(PlanMeasure))
     response = send(
