@@ -243,6 +243,16 @@ ACTIONS: dict[str, Action] = {
         _l("Monitoring of the improvement plan %(object)s recorded: %(stage)s"),
     ),
     "plan_approved": _a("schools", _l("Plan approval"), _l("Improvement plan %(object)s approved")),
+    "plan_submitted": _a(
+        "schools",
+        _l("Plan submission"),
+        _l("Improvement plan %(object)s submitted for approval"),
+    ),
+    "plan_returned": _a(
+        "schools",
+        _l("Plan returned"),
+        _l("Improvement plan %(object)s returned to the school with a reason"),
+    ),
     "plan_reopened": _a(
         "schools",
         _l("Plan reopening"),

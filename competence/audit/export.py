@@ -1,17 +1,10 @@
 """The audit log as a CSV or XLSX file, with every cell written as inert text."""
 
-import csv
-import io
-
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
+from competence import tabular
 from competence.audit.wording import ToldEvent
-
-# A spreadsheet reads a cell starting with one of these as a formula (CSV injection).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 # More rows than this are refused: narrow the filter instead.
 MAX_EXPORT_ROWS = 50_000
@@ -32,14 +25,8 @@ MIMETYPES = {
 }
 
 
-def inert(value) -> str:
-    """Return a cell's text so that no spreadsheet takes it for a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
-
-
 def rows_of(told: list[ToldEvent]) -> list[tuple[str, ...]]:
-    """Return the table of the told events, header first, every cell neutralised."""
+    """Return the table of the told events, header first (the writers make every cell inert)."""
     rows = [tuple(str(column) for column in COLUMNS)]
     for item in told:
         event = item.event
@@ -52,32 +39,24 @@ def rows_of(told: list[ToldEvent]) -> list[tuple[str, ...]]:
             event.ip_address or "",
             event.action,
         )
-        rows.append(tuple(inert(cell) for cell in cells))
+        rows.append(tuple(str(cell) for cell in cells))
     return rows
 
 
 def to_csv(rows: list[tuple[str, ...]]) -> bytes:
-    """Write rows as UTF-8 CSV with a BOM, which spreadsheets open in the right encoding."""
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    """Write rows as UTF-8 CSV through the portal's one safe writer."""
+    return tabular.csv_bytes(rows)
 
 
 def to_xlsx(rows: list[tuple[str, ...]]) -> bytes:
-    """Write rows as an XLSX workbook whose cells are all text (never formulas)."""
-    # The one place that writes XLSX here: a shared safe writer can replace it.
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(str(_l("Audit log"))[:31])
-    for row in rows:
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.data_type = "s"
-            cells.append(cell)
-        sheet.append(cells)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    """Write rows as an XLSX workbook through the portal's one safe writer (text stays text)."""
+    workbook = tabular.new_workbook()
+    sheet = workbook.active
+    sheet.title = str(_l("Audit log"))[:31]
+    for row_number, row in enumerate(rows, start=1):
+        for column, value in enumerate(row, start=1):
+            tabular.write_cell(sheet, row_number, column, value)
+    return tabular.workbook_bytes(workbook)
 
 
 WRITERS = {"csv": to_csv, "xlsx": to_xlsx}
