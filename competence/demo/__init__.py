@@ -13,6 +13,7 @@ from werkzeug.serving import run_simple
 
 from competence.accounts.models import Role, User
 from competence.accounts.passwords import hash_password
+from competence.accounts.sessions import purge_expired
 from competence.background import start_housekeeping
 from competence.certificates.batch import resume_stalled_batches
 from competence.certificates.models import Certificate
@@ -169,7 +170,7 @@ def serve_command(host: str, port: int) -> None:
         # Links in e-mails and certificates should lead to the portal actually being served.
         app.config["PUBLIC_URL"] = f"http://{host}:{port}"
     # With jobs in threads of this process, a batch cut short by a restart goes on by itself.
-    start_housekeeping(app, (deliver_due, close_expired, resume_stalled_batches))
+    start_housekeeping(app, (deliver_due, close_expired, resume_stalled_batches, purge_expired))
     if not app.config["MAIL_DELIVERY_ENABLED"]:
         click.echo("MAIL_SERVER is not set: e-mails stay readable at /admin/outbox")
     click.echo(f"The portal is at http://{host}:{port}/ (Ctrl+C stops it)")
