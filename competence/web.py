@@ -97,13 +97,13 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("X-Frame-Options", "DENY")
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers.setdefault("Strict-Transport-Security", HSTS)
-        personal = (
+        if request.endpoint != "static" and (
             current_user.is_authenticated
             or session.accessed
             or "attachment" in response.headers.get("Content-Disposition", "")
-        )
-        if request.endpoint != "static" and personal:
-            # Personal pages and downloads must not stay in a shared or back-forward cache.
+        ):
+            # Personal pages and downloads must stay out of shared and back-forward caches;
+            # pages of anonymous visitors that carry a session (forms with a CSRF token) too.
             response.headers["Cache-Control"] = "no-store"
         return response
 
