@@ -53,11 +53,12 @@ def _init_database(app: Flask) -> None:
     """Tune SQLite connections (foreign keys, WAL, Unicode lower())."""
     from sqlalchemy import event
 
-    from competence.database import configure_sqlite
+    from competence.database import configure_sqlite, create_private_file
 
     with app.app_context():
         engine = db.engine
     if engine.dialect.name == "sqlite":
+        create_private_file(engine.url.database)
         event.listen(engine, "connect", configure_sqlite)
 
 
@@ -73,14 +74,10 @@ def _init_login(app: Flask) -> None:
     login_manager.login_message_category = "info"
 
     @login_manager.user_loader
-    def load_user(session_id: str) -> User | None:
-        user_id, _, version = session_id.partition(":")
-        if not (user_id.isdigit() and version.isdigit()):
-            return None
-        user = db.session.get(User, int(user_id))
-        if user is None or user.session_version != int(version):
-            return None
-        return user
+    def load_user(token: str) -> User | None:
+        from competence.accounts import sessions
+
+        return sessions.load_user(token) if isinstance(token, str) else None
 
 
 def _init_i18n(app: Flask) -> None:

@@ -94,6 +94,10 @@ def from_environment(instance_path: str) -> dict:
         # Parallel jobs a certificate batch is split into (RQ: one per worker process).
         "CERTIFICATE_BATCH_SHARDS": _int("CERTIFICATE_BATCH_SHARDS", 2),
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE"),
+        # Server-side sessions (competence/accounts/sessions.py) end after this much inactivity,
+        # and in any case this many hours after sign-in; "remember me" lasts no longer.
+        "SESSION_IDLE_MINUTES": _int("SESSION_IDLE_MINUTES", 30),
+        "SESSION_MAX_HOURS": _int("SESSION_MAX_HOURS", 12),
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE"),
         "REMEMBER_COOKIE_HTTPONLY": True,

@@ -1,5 +1,7 @@
 """Column types and helpers shared by the models of every domain."""
 
+import contextlib
+import os
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime
@@ -47,3 +49,16 @@ def configure_sqlite(dbapi_connection, connection_record) -> None:
     cursor.execute("PRAGMA busy_timeout = 10000")
     cursor.close()
     dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
+
+
+def create_private_file(path: str | None) -> None:
+    """Create an SQLite database file readable by its owner only, unless it exists already.
+
+    SQLite would create it with the process's umask (often world-readable); its -wal and -shm
+    files copy the database file's mode.
+    """
+    if not path or path == ":memory:" or path.startswith("file:") or os.path.exists(path):
+        return
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    with contextlib.suppress(FileExistsError):  # another worker created it first
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))

@@ -1,9 +1,13 @@
 """Forms shared by every domain, and the base form that speaks the portal's language."""
 
+import unicodedata
+
 from flask_babel import get_translations
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.i18n import translations as wtforms_translations
 from wtforms import SubmitField
+from wtforms.validators import ValidationError
 
 
 class PortalTranslations:
@@ -50,6 +54,53 @@ def _wtforms_messages():  # pragma: no cover - never called, read by pybabel
         1,
     )
     gettext("Not a valid integer value.")
+
+
+# Characters a typed line may not hold: control (NUL, escapes), format (zero-width spaces and
+# joiners, the right-to-left override that disguises "exe.pdf" as "fdp.exe") and the line and
+# paragraph separators. Multi-line text keeps its line breaks and tabs.
+_REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+_MULTILINE_ALLOWED = frozenset("\n\r\t")
+
+
+def hidden_character(text: str, multiline: bool = False) -> str | None:
+    """Return the first control, invisible or direction-changing character of `text`, if any."""
+    allowed = _MULTILINE_ALLOWED if multiline else frozenset()
+    for char in text:
+        if char not in allowed and unicodedata.category(char) in _REFUSED_CATEGORIES:
+            return char
+    return None
+
+
+def describe_character(char: str) -> str:
+    """Return a character's code and Unicode name, e.g. "U+202E RIGHT-TO-LEFT OVERRIDE"."""
+    return f"U+{ord(char):04X} {unicodedata.name(char, 'CONTROL CHARACTER')}"
+
+
+class PlainText:
+    """Refuse control characters and invisible or direction-changing ones in a text field.
+
+    For names, titles and file names of every domain; `multiline=True` for text areas.
+    """
+
+    def __init__(self, multiline: bool = False, message=None):
+        self.multiline = multiline
+        self.message = message
+
+    def __call__(self, form, field) -> None:
+        """Raise ValidationError naming the first refused character."""
+        if not isinstance(field.data, str):
+            return
+        char = hidden_character(field.data, self.multiline)
+        if char is not None:
+            raise ValidationError(
+                self.message
+                or _l(
+                    "The text contains an invisible or control character (%(char)s). "
+                    "Remove it and type the text again.",
+                    char=describe_character(char),
+                )
+            )
 
 
 class ConfirmForm(PortalForm):

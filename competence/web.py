@@ -3,8 +3,9 @@
 import re
 from urllib.parse import unquote
 
-from flask import Flask, redirect, request, session, url_for
+from flask import Flask, abort, redirect, request, session, url_for
 from flask_babel import format_date, format_datetime
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from competence.accounts import consent
@@ -41,8 +42,40 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+# HSTS for a year once cookies are HTTPS-only (SESSION_COOKIE_SECURE): the portal is on HTTPS.
+HSTS = "max-age=31536000"
+
+
+def _holds_nul(value) -> bool:
+    """Tell whether a string, or any string inside lists and dicts, holds a NUL character."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
+
+
+def request_holds_nul() -> bool:
+    """Tell whether the query, form, file names or JSON body of the request hold a NUL."""
+    fields = [*request.args.items(multi=True)]
+    if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+        fields += request.form.items(multi=True)
+        fields += [(key, upload.filename or "") for key, upload in request.files.items(multi=True)]
+        if request.is_json and _holds_nul(request.get_json(silent=True)):
+            return True
+    return any(_holds_nul(key) or _holds_nul(value) for key, value in fields)
+
+
 def init_app(app: Flask) -> None:
     """Register the hooks, filters and context shared by all blueprints."""
+
+    @app.before_request
+    def refuse_nul_characters():
+        # PostgreSQL cannot store NUL in text: refuse it here rather than fail with a 500.
+        if request_holds_nul():
+            abort(400, _l("The request contains a NUL character, which no field may hold."))
 
     @app.before_request
     def require_current_consent():
@@ -62,6 +95,16 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        if app.config.get("SESSION_COOKIE_SECURE"):
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
+        if request.endpoint != "static" and (
+            current_user.is_authenticated
+            or session.accessed
+            or "attachment" in response.headers.get("Content-Disposition", "")
+        ):
+            # Personal pages and downloads must stay out of shared and back-forward caches;
+            # pages of anonymous visitors that carry a session (forms with a CSRF token) too.
+            response.headers["Cache-Control"] = "no-store"
         return response
 
     @app.context_processor

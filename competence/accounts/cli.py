@@ -5,7 +5,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from competence.accounts import consent
+from competence.accounts import consent, sessions
 from competence.accounts.models import Role, User
 from competence.accounts.passwords import hash_password, password_problems
 from competence.accounts.services import find_by_email, normalize_email
@@ -49,3 +49,9 @@ def publish_consent(version: str, path: Path, title: str) -> None:
     consent.publish(version, title, path.read_text(encoding="utf-8"))
     db.session.commit()
     click.echo(f"consent version {version} published")
+
+
+@accounts_cli.command("purge-sessions")
+def purge_sessions() -> None:
+    """Delete the rows of sessions that ended or expired more than a day ago."""
+    click.echo(f"{sessions.purge_expired()} expired sessions removed")

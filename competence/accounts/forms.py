@@ -16,7 +16,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from competence.accounts.models import PLACE_LOCKED_ROLES, REQUIRED_PLACE
 from competence.accounts.passwords import MAX_LENGTH
 from competence.accounts.reference import POSITIONS, SUBJECTS
-from competence.forms import PortalForm
+from competence.forms import PlainText, PortalForm
 
 REQUIRED = _l("This field is required.")
 
@@ -67,7 +67,7 @@ class ProfileFields(PortalForm):
 
     full_name = StringField(
         _l("Full name"),
-        validators=[DataRequired(REQUIRED), Length(min=3, max=200)],
+        validators=[DataRequired(REQUIRED), Length(min=3, max=200), PlainText()],
         render_kw={"autocomplete": "name"},
     )
     position = SelectField(
@@ -171,6 +171,7 @@ class ChangePasswordForm(PortalForm):
         render_kw={"autocomplete": "current-password"},
     )
     password, password_confirm = _new_password_fields()
+    end_other_sessions = BooleanField(_l("Sign out on all other devices"), default=True)
     submit = SubmitField(_l("Change the password"))
 
 

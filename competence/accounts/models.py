@@ -59,7 +59,8 @@ class User(UserMixin, db.Model):
     school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"), index=True)
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     active: Mapped[bool] = mapped_column(default=True)
-    # Part of the session identifier: bumping it signs the user out everywhere.
+    # Bumped by every password change, reset and block: e-mail links issued under an older
+    # value stop working (see `tokens.py`). Sessions are ended in `UserSession`.
     session_version: Mapped[int] = mapped_column(default=1)
     locale: Mapped[str | None] = mapped_column(String(5))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -75,10 +76,6 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:
         """Tell Flask-Login whether the account may sign in."""
         return self.active
-
-    def get_id(self) -> str:
-        """Return the session identifier, which changes when the password changes."""
-        return f"{self.id}:{self.session_version}"
 
     @property
     def subjects(self) -> list[str]:
@@ -151,5 +148,26 @@ class AccountToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()
+
+
+class UserSession(db.Model):
+    """A signed-in session, ended on the server by sign-out, password change, block or age.
+
+    The browser holds a random token; only its SHA-256 is stored, so a copy of the table
+    does not let anyone in.
+    """
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    ip_address: Mapped[str] = mapped_column(String(45), default="")
+    user_agent: Mapped[str] = mapped_column(String(300), default="")
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship()

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from competence import audit
-from competence.accounts import consent, tokens
+from competence.accounts import consent, sessions, tokens
 from competence.accounts.models import (
     PLACE_LOCKED_ROLES,
     REQUIRED_PLACE,
@@ -23,7 +23,7 @@ from competence.accounts.passwords import (
 )
 from competence.database import utcnow
 from competence.extensions import db
-from competence.outbox.services import external_url, queue_email, render_email
+from competence.outbox.services import external_url, queue_email
 from competence.schools.models import Municipality, School
 from competence.staff.moves import request_move
 
@@ -107,21 +107,27 @@ def register(
     consent_document: ConsentDocument,
     ip_address: str,
     user_agent: str,
-) -> User:
-    """Create a teacher account, record the consent and send the confirmation e-mail."""
+) -> User | None:
+    """Create a teacher account, record the consent and send the confirmation e-mail.
+
+    An address that already has an account gets a warning letter instead, and the caller
+    answers as for a new account (None here), so the form does not tell who is registered.
+    """
     email = normalize_email(email)
-    if find_by_email(email) is not None:
-        raise EmailTaken(
-            _l("An account with this e-mail already exists. Sign in or reset the password."),
-            field="email",
-        )
     problems = password_problems(password, email)
     if problems:
         raise AccountError(problems[0], field="password")
     _, school = _check_place(profile, Role.TEACHER)
+    # Hashed before the lookup, so both answers cost the same.
+    password_hash = hash_password(password)
+    owner = find_by_email(email)
+    if owner is not None:
+        _warn_owner_of_registration(owner)
+        db.session.commit()
+        return None
     user = User(
         email=email,
-        password_hash=hash_password(password),
+        password_hash=password_hash,
         full_name=profile.full_name.strip(),
         position=profile.position,
         role=Role.TEACHER,
@@ -139,8 +145,25 @@ def register(
     except IntegrityError:
         # Two registrations with one address raced; the other one won.
         db.session.rollback()
-        raise EmailTaken(_l("An account with this e-mail already exists."), field="email") from None
+        owner = find_by_email(email)
+        if owner is not None:
+            _warn_owner_of_registration(owner)
+            db.session.commit()
+        return None
     return user
+
+
+def _warn_owner_of_registration(owner: User) -> None:
+    """Queue (not commit) a letter telling the owner someone registered with their address."""
+    queue_email(
+        "registration_attempt",
+        owner.email,
+        _l("Someone tried to register with your address"),
+        "registration_attempt",
+        locale=owner.locale,
+        user=owner,
+        link=external_url("accounts.forgot_password"),
+    )
 
 
 def _send_confirmation(user: User, address: str) -> None:
@@ -199,18 +222,10 @@ def authenticate(email: str, password: str) -> User:
     return user
 
 
-def request_password_reset(email: str) -> None:
-    """Send a reset link if an active account has this address; say nothing either way."""
+def send_password_reset(email: str) -> None:
+    """Send a reset link if an active account has this address (a background job; commits)."""
     user = find_by_email(email)
     if user is None or not user.active:
-        # Write the same letter for nobody, so the answer does not come sooner and give away
-        # that the address has no account (only the database write is left out).
-        render_email(
-            "reset_password",
-            _l("Password reset"),
-            user=User(email=normalize_email(email), full_name=""),
-            link=external_url("accounts.reset_password", token=tokens.unusable_token()),
-        )
         return
     token = tokens.issue_token(user, tokens.RESET_PASSWORD)
     queue_email(
@@ -226,13 +241,35 @@ def request_password_reset(email: str) -> None:
     db.session.commit()
 
 
-def _set_password(user: User, new_password: str) -> None:
-    """Replace the password, sign out every session and tell the owner by e-mail."""
+def request_password_reset(email: str) -> None:
+    """Hand the reset letter to a background job; the request looks up nothing.
+
+    Whether the address has an account is decided in the job, so the answer (and its time)
+    is the same for every address.
+    """
+    from competence import jobs
+
+    jobs.enqueue("competence.accounts.services:send_password_reset", normalize_email(email))
+
+
+def end_access(user: User) -> None:
+    """Void the user's e-mail links and end all their sessions (not committed), e.g. on a block."""
+    user.session_version += 1
+    sessions.end_all(user)
+
+
+def _set_password(
+    user: User, new_password: str, keep_session: int | None = None, end_others: bool = True
+) -> None:
+    """Replace the password, void e-mail links, end the other sessions and tell the owner."""
     problems = password_problems(new_password, user.email)
     if problems:
         raise AccountError(problems[0], field="password")
     user.password_hash = hash_password(new_password)
+    # A reset or confirmation link sent before the change must not work after it.
     user.session_version += 1
+    if end_others:
+        sessions.end_all(user, keep=keep_session)
     queue_email(
         "password_changed",
         user.email,
@@ -240,6 +277,7 @@ def _set_password(user: User, new_password: str) -> None:
         "password_changed",
         locale=user.locale,
         user=user,
+        others_ended=end_others,
         link=external_url("accounts.forgot_password"),
     )
 
@@ -260,11 +298,20 @@ def reset_password(signed: str, new_password: str) -> User:
     return user
 
 
-def change_password(user: User, current_password: str, new_password: str) -> None:
-    """Change the password of a signed-in user who knows the current one."""
+def change_password(
+    user: User,
+    current_password: str,
+    new_password: str,
+    current_session: int | None,
+    end_others: bool,
+) -> None:
+    """Change the password of a signed-in user who knows the current one.
+
+    The current session always goes on; the others end when `end_others` is true.
+    """
     if not verify_password(user.password_hash, current_password):
         raise AccountError(_l("The current password is wrong."), field="current_password")
-    _set_password(user, new_password)
+    _set_password(user, new_password, keep_session=current_session, end_others=end_others)
     audit.record("password_changed", user, "user", user.id)
     db.session.commit()
 

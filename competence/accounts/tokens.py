@@ -1,4 +1,8 @@
-"""Signed, expiring, single-use tokens sent by e-mail."""
+"""Signed, expiring, single-use tokens sent by e-mail.
+
+A token is signed together with the user's `session_version`, which every password change,
+reset and block moves on: links sent before such an event stop working ("revoked").
+"""
 
 from datetime import timedelta
 
@@ -15,7 +19,7 @@ RESET_PASSWORD = "reset_password"
 
 
 class TokenError(Exception):
-    """A token that cannot be used; `reason` is invalid, expired or used."""
+    """A token that cannot be used; `reason` is invalid, expired, used or revoked."""
 
     def __init__(self, reason: str):
         super().__init__(reason)
@@ -56,25 +60,26 @@ def issue_token(user: User, purpose: str, email: str | None = None) -> str:
     )
     db.session.add(token)
     db.session.flush()
-    return _serializer(purpose).dumps(token.id)
-
-
-def unusable_token(purpose: str = RESET_PASSWORD) -> str:
-    """Return a signed token of the usual length that no row stands behind."""
-    return _serializer(purpose).dumps(0)
+    return _serializer(purpose).dumps([token.id, user.session_version])
 
 
 def check_token(signed: str, purpose: str) -> AccountToken:
     """Return the token row behind `signed` if it may still be used, else raise TokenError."""
     try:
-        token_id = _serializer(purpose).loads(signed)
+        payload = _serializer(purpose).loads(signed)
     except BadSignature:
         raise TokenError("invalid") from None
-    token = db.session.get(AccountToken, token_id) if isinstance(token_id, int) else None
+    well_formed = isinstance(payload, list) and len(payload) == 2
+    if not (well_formed and all(type(value) is int for value in payload)):
+        raise TokenError("invalid")
+    token_id, version = payload
+    token = db.session.get(AccountToken, token_id)
     if token is None or token.purpose != purpose:
         raise TokenError("invalid")
     if token.used_at is not None:
         raise TokenError("used")
+    if token.user.session_version != version:
+        raise TokenError("revoked")
     if token.expires_at <= utcnow():
         raise TokenError("expired")
     return token

@@ -12,9 +12,9 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
-from competence.accounts import consent, services, tokens
+from competence.accounts import consent, services, session_views, sessions, tokens
 from competence.accounts.forms import (
     ChangePasswordForm,
     ConsentForm,
@@ -28,12 +28,14 @@ from competence.accounts.services import AccountError, EmailNotConfirmed, Profil
 from competence.audit import events as audit_events
 from competence.errors import keeps_input_on_csrf_failure
 from competence.extensions import db, limiter, submitted_email
+from competence.redirects import redirect_back
 from competence.schools.services import region_with_schools
 from competence.staff.moves import pending_move_of
 
 bp = Blueprint("accounts", __name__)
+session_views.register(bp)
 
-TOKEN_STATUS = {"invalid": 400, "expired": 410, "used": 410}
+TOKEN_STATUS = {"invalid": 400, "expired": 410, "used": 410, "revoked": 410}
 
 
 def _auth_limit() -> str:
@@ -45,6 +47,13 @@ def rate_limited(view):
     """Limit the form's submissions per client address and per e-mail address typed in."""
     view = limiter.limit(_auth_limit, key_func=submitted_email, methods=["POST"])(view)
     return limiter.limit(_auth_limit, methods=["POST"])(view)
+
+
+def _signed_in_user() -> str:
+    """Return the signed-in user as a rate-limit key (the client address for strangers)."""
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return request.remote_addr or ""
 
 
 def _form_status(form) -> int:
@@ -72,20 +81,16 @@ def _profile_data(form) -> ProfileData:
     )
 
 
-def _safe_next(default: str) -> str:
-    """Return the `next` address if it stays on this site, else `default`."""
-    target = request.values.get("next", "")
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
-
-
 def _token_error(error: tokens.TokenError, resend: bool = False):
     """Render the page that explains why an e-mail link cannot be used."""
     messages = {
         "invalid": _("The link is damaged or was not issued by the portal."),
         "expired": _("The link has expired."),
         "used": _("The link has already been used."),
+        "revoked": _(
+            "The link is no longer valid: the password or the account has changed since it "
+            "was sent."
+        ),
     }
     return (
         render_template(
@@ -113,7 +118,7 @@ def register():
     status = 200
     if form.validate_on_submit():
         try:
-            user = services.register(
+            services.register(
                 form.email.data,
                 form.password.data,
                 _profile_data(form),
@@ -125,7 +130,8 @@ def register():
             _attach(form, error)
             status = error.status
         else:
-            session["registered_email"] = user.email
+            # The same answer whether the address was new (user) or taken (None).
+            session["registered_email"] = services.normalize_email(form.email.data)
             return redirect(url_for("accounts.registered"))
     return render_template(
         "accounts/register.html", form=form, document=document
@@ -171,7 +177,7 @@ def resend_confirmation():
 def login():
     """Sign in with e-mail and password."""
     if current_user.is_authenticated:
-        return redirect(_safe_next(url_for("cabinet.index")))
+        return redirect_back(url_for("cabinet.index"))
     form = LoginForm(email=request.args.get("email"))
     status, unconfirmed = _form_status(form), False
     if form.validate_on_submit():
@@ -182,17 +188,24 @@ def login():
             form.form_errors.append(str(error.message))
             status, unconfirmed = error.status, isinstance(error, EmailNotConfirmed)
         else:
-            login_user(user, remember=form.remember.data)
+            sessions.sign_in(
+                user, request.remote_addr or "", request.user_agent.string, form.remember.data
+            )
             session.pop("consent_document_id", None)
-            return redirect(_safe_next(url_for("cabinet.index")))
+            return redirect_back(url_for("cabinet.index"))
     status = status if status != 200 else _form_status(form)
     return render_template("accounts/login.html", form=form, unconfirmed=unconfirmed), status
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    """Sign out."""
+    """Sign out: the session ends on the server too, so a copied cookie no longer works."""
     audit_events.signed_out(current_user)
+    if current_user.is_authenticated:
+        current = sessions.current_session_id()
+        if current is not None:
+            sessions.end(current_user, current)
+            db.session.commit()
     logout_user()
     session.pop("consent_document_id", None)
     flash(_("You have signed out."), "info")
@@ -240,6 +253,7 @@ def reset_password(token: str):
 @bp.route("/password/change", methods=["GET", "POST"])
 @keeps_input_on_csrf_failure
 @login_required
+@limiter.limit(_auth_limit, key_func=_signed_in_user, methods=["POST"])
 def change_password():
     """Change the password of the signed-in user."""
     form = ChangePasswordForm()
@@ -247,13 +261,17 @@ def change_password():
     status = _form_status(form)
     if valid:
         try:
-            services.change_password(current_user, form.current_password.data, form.password.data)
+            services.change_password(
+                current_user,
+                form.current_password.data,
+                form.password.data,
+                current_session=sessions.current_session_id(),
+                end_others=form.end_other_sessions.data,
+            )
         except AccountError as error:
             _attach(form, error)
             status = error.status
         else:
-            # Other sessions are signed out; this one continues under the new session id.
-            login_user(current_user._get_current_object())
             flash(_("The password has been changed."), "success")
             return redirect(url_for("cabinet.index"))
     return render_template("accounts/change_password.html", form=form), status
@@ -300,7 +318,9 @@ def profile():
                     "info",
                 )
             return redirect(url_for("accounts.profile"))
-    return render_template("accounts/profile.html", form=form, user=user), status
+    return render_template(
+        "accounts/profile.html", form=form, user=user, **session_views.listing(user)
+    ), status
 
 
 @bp.route("/consent/accept", methods=["GET", "POST"])
@@ -318,7 +338,7 @@ def accept_consent():
             )
             db.session.commit()
         session["consent_document_id"] = document.id
-        return redirect(_safe_next(url_for("cabinet.index")))
+        return redirect_back(url_for("cabinet.index"))
     return render_template(
         "accounts/accept_consent.html",
         form=form,

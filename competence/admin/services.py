@@ -6,6 +6,7 @@ from sqlalchemy import Select, func, or_, select
 from competence import audit
 from competence.accounts.models import Role, User
 from competence.accounts.reference import LEADERSHIP_POSITIONS
+from competence.accounts.services import end_access
 from competence.database import utcnow
 from competence.extensions import db
 from competence.schools.models import Municipality, School
@@ -63,7 +64,7 @@ def update_user(
     user.municipality_id = municipality.id if municipality else None
     user.school_id = school.id if school else None
     if user.active and not active:
-        user.session_version += 1  # a blocked user is signed out at once
+        end_access(user)  # a blocked user is signed out at once and their e-mail links die
     user.active = active
     if email_confirmed and not user.email_confirmed:
         user.email_confirmed_at = utcnow()

@@ -13,6 +13,7 @@ from werkzeug.serving import run_simple
 
 from competence.accounts.models import Role, User
 from competence.accounts.passwords import hash_password
+from competence.accounts.sessions import purge_expired
 from competence.background import start_housekeeping
 from competence.certificates.batch import resume_stalled_batches
 from competence.certificates.models import Certificate
@@ -191,7 +192,7 @@ def serve_command(host: str, port: int) -> None:
     if "PUBLIC_URL" not in os.environ:
         # Links in e-mails and certificates should lead to the portal actually being served.
         app.config["PUBLIC_URL"] = f"http://{host}:{port}"
-    tasks = [deliver_due, close_expired, resume_stalled_batches]
+    tasks = [deliver_due, close_expired, resume_stalled_batches, purge_expired]
     if not app.config["MAIL_DELIVERY_ENABLED"]:
         # The outbox page masks the links in letters; on a development machine without SMTP
         # the console is where the person running the portal follows them.

@@ -14,6 +14,7 @@ from flask_login import current_user
 
 from competence.accounts import consent
 from competence.extensions import db
+from competence.redirects import redirect_back
 
 bp = Blueprint("main", __name__)
 
@@ -45,5 +46,4 @@ def set_locale():
     if current_user.is_authenticated:
         current_user.locale = code
         db.session.commit()
-    target = request.form.get("next", "/")
-    return redirect(target if target.startswith("/") and not target.startswith("//") else "/")
+    return redirect_back("/")

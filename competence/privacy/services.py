@@ -15,6 +15,7 @@ from sqlalchemy import delete, select, update
 from competence import audit
 from competence.accounts.models import AccountToken, ConsentRecord, User
 from competence.accounts.passwords import hash_password
+from competence.accounts.services import end_access
 from competence.audit import AuditEvent
 from competence.certificates.models import Certificate
 from competence.database import utcnow
@@ -166,8 +167,8 @@ def anonymise(user: User) -> None:
     user.active = False
     user.locale = None
     user.email_confirmed_at = None
-    # Signed-in copies of the account end at their next request.
-    user.session_version = (user.session_version or 0) + 1
+    # Every session ends on the server and every e-mail link sent before dies.
+    end_access(user)
 
 
 def _check_open(request: DeletionRequest) -> None:

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from competence.accounts.models import ConsentRecord
 from competence.extensions import db
 from tests.accounts.test_registration import registration
-from tests.factories import csrf_token, make_school, make_user
+from tests.factories import csrf_token, login, make_school, make_user
 
 
 @pytest.fixture
@@ -92,3 +92,30 @@ def test_without_a_proxy_setting_the_header_is_ignored(app):
     school = make_school()
     assert register_from(app.test_client(), school, "203.0.113.7").status_code == 302
     assert db.session.scalar(select(ConsentRecord.ip_address)) == "10.1.1.1"
+
+
+def test_password_changes_are_limited_per_user_like_sign_in(limited):
+    make_user()
+    make_user("other@example.org")
+    client, other = limited.test_client(), limited.test_client()
+    login(client)
+    login(other, "other@example.org")
+
+    def wrong_change(who, address):
+        token = csrf_token(who, "/password/change")
+        return who.post(
+            "/password/change",
+            data={
+                "csrf_token": token,
+                "current_password": "not my password at all",
+                "password": "a brand new pass phrase",
+                "password_confirm": "a brand new pass phrase",
+            },
+            environ_base={"REMOTE_ADDR": address},
+        ).status_code
+
+    # From changing addresses, so only the per-user count can stop the guessing.
+    assert [wrong_change(client, f"10.0.2.{n}") for n in range(3)] == [422, 422, 422]
+    assert wrong_change(client, "10.0.2.9") == 429
+    # Another user is not affected.
+    assert wrong_change(other, "10.0.2.9") == 422

@@ -7,7 +7,7 @@ from competence.accounts.models import ConsentRecord, Role, User
 from competence.extensions import db
 from competence.outbox.models import OutboxMessage
 from competence.outbox.services import deliver_due
-from tests.factories import PASSWORD, make_school, make_user, post_form
+from tests.factories import PASSWORD, make_school, post_form
 from tests.smtp import html_body, link_in, text_body
 
 
@@ -141,15 +141,6 @@ def test_school_of_another_municipality_is_refused(client):
     assert response.status_code == 422
     assert "Выберите школу выбранного муниципалитета" in response.get_data(as_text=True)
     assert user_count() == 0
-
-
-def test_duplicate_email_is_refused_with_conflict(client):
-    school = make_school()
-    make_user(email="petrova@school.example")
-    response = post_form(client, "/register", registration(school))
-    assert response.status_code == 409
-    assert "уже существует" in response.get_data(as_text=True)
-    assert user_count() == 1
 
 
 def test_post_without_csrf_token_is_refused(client):
