@@ -106,3 +106,20 @@ def test_scores_gaps_and_changes_agree_on_every_page_and_pdf(client):
     first_report = pdf_flat(client.get(f"/diagnostics/attempts/{source.id}/report.pdf").data)
     assert "39% при пороге 65%: не хватает 26 п." in first_report
     assert f"{teamwork} (−26)" in first_report and "(−27)" not in first_report
+
+
+def test_a_score_at_a_level_shared_with_a_deficit_is_not_called_a_strength(client):
+    prepare()
+    attempt = finished_attempt(make_user(), best_answer)
+    set_score(attempt, "communication", 68.0)  # at the threshold of 65, level "basic"
+    set_score(attempt, "teamwork", 61.0)  # a deficit, level "basic" too
+    for row in attempt.competence_scores:
+        if row.competence in ("communication", "teamwork"):
+            row.level = "basic"
+    db.session.commit()
+    login(client)
+    page = client.get(f"/diagnostics/attempts/{attempt.id}/result").get_data(as_text=True)
+    strengths = re.search(r'id="strengths-heading".*?</section>', page, re.S).group(0)
+    assert "Коммуникация — 68%" not in strengths
+    assert "Критическое мышление — 100% (высокий)" in strengths
+    assert "61% при пороге 65%: не хватает 4 п." in page
