@@ -14,7 +14,7 @@ from competence.diagnostics.charts import growth_chart, profile_chart
 from competence.diagnostics.models import Attempt
 from competence.diagnostics.profiles import growth, profile
 
-STYLESHEETS = ("pdf/fonts.css", "pdf/report.css")
+STYLESHEETS = ("pdf/fonts.css", "pdf/result-report.css")
 
 
 def report_name(attempt: Attempt) -> str:

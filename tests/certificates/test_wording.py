@@ -1,4 +1,4 @@
-"""The certificate speaks of its holder correctly: gender, file name, a readable link (defect 10)."""
+"""The certificate names its holder right: gender, file name, a readable link (defect 10)."""
 
 import re
 from urllib.parse import quote
