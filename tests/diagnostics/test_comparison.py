@@ -16,7 +16,7 @@ from tests.factories import login, make_school, make_user
 def comparison_row(page: str, title: str) -> list[str]:
     """Return the cells of one competence in the comparison table."""
     table = re.search(r'<table class="[^"]*comparison-table.*?</table>', page, re.S).group(0)
-    row = re.search(rf"<tr><td>{re.escape(title)}</td>(.*?)</tr>", table, re.S).group(1)
+    row = re.search(rf">{re.escape(title)}</th>(.*?)</tr>", table, re.S).group(1)
     return [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td.*?</td>", row, re.S)]
 
 
