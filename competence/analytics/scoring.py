@@ -153,21 +153,15 @@ class BatchResult:
         return AttemptResult(scores, competences, float(self.totals[index]))
 
 
-def shown_percent(score: float, threshold: float | None = None) -> int:
-    """Round a score (0..100) to whole per cent for display, half up.
+def is_strength(score: float, threshold: float, level_start: float) -> bool:
+    """Tell whether a competence is a strength: not a deficit, at a level no deficit can reach.
 
-    Given its threshold, a score below it never reads as reaching it: 64.6 against 65 shows 64,
-    so "64% at the threshold of 65%: short by 1" adds up.
+    A level whose range begins below the deficit threshold holds deficits too (with the
+    threshold at 65, "basic" runs from 50 and a 61 is a deficit there); calling a 68 of that
+    same level a strength beside the 61 contradicts the profile. So a strength is at or above
+    its threshold and at a level that starts at or above it.
     """
-    shown = math.floor(score + 0.5)
-    if threshold is not None and score < threshold - SCORE_SLACK:
-        shown = min(shown, math.ceil(threshold - SCORE_SLACK) - 1)
-    return shown
-
-
-def shown_depth(score: float, threshold: float) -> int:
-    """Return how many whole points a deficit falls short, as the shown score and threshold."""
-    return max(0, shown_percent(threshold) - shown_percent(score, threshold))
+    return score >= threshold - SCORE_SLACK and level_start >= threshold - SCORE_SLACK
 
 
 def _check_items(key: ScoringKey, attempts: list[Mapping[str, Any]]) -> None:

@@ -36,8 +36,8 @@ def _load_targets(batch: CertificateBatch, target_ids: list[int]) -> dict:
     if batch.kind == CertificateKind.TRACK:
         query = select(DevelopmentTrack).options(
             joinedload(DevelopmentTrack.user),
-            joinedload(DevelopmentTrack.source_attempt),
-            joinedload(DevelopmentTrack.retake_attempt),
+            joinedload(DevelopmentTrack.source_attempt).selectinload(Attempt.competence_scores),
+            joinedload(DevelopmentTrack.retake_attempt).selectinload(Attempt.competence_scores),
             selectinload(DevelopmentTrack.modules),
         )
         model = DevelopmentTrack

@@ -5,8 +5,9 @@ import io
 
 import segno
 from flask import render_template
-from flask_babel import force_locale
+from flask_babel import force_locale, gettext, pgettext
 
+from competence.certificates.naming import FEMININE, MASCULINE, grammatical_gender
 from competence.certificates.pdf import render_pdf
 
 STYLESHEETS = ("pdf/fonts.css", "pdf/certificate.css")
@@ -30,12 +31,64 @@ def qr_png(url: str) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
+def holder_words(full_name: str) -> dict[str, str]:
+    """Return the certificate's verbs in the holder's gender; «прошёл(а)» if the name is silent."""
+    gender = grammatical_gender(full_name)
+    # Literal message ids in every call: the extractor reads them from there.
+    if gender == MASCULINE:
+        return {
+            "track_done": pgettext(
+                "masculine",
+                "has completed an individual development track "
+                "built from the results of the diagnostic",
+            ),
+            "track_studied": pgettext(
+                "masculine",
+                "has studied on an individual development track "
+                "built from the results of the diagnostic",
+            ),
+            "retaken": pgettext("masculine", "and has retaken the diagnostic."),
+            "diagnosed": pgettext(
+                "masculine", "has completed the diagnostic of professional competences"
+            ),
+        }
+    if gender == FEMININE:
+        return {
+            "track_done": pgettext(
+                "feminine",
+                "has completed an individual development track "
+                "built from the results of the diagnostic",
+            ),
+            "track_studied": pgettext(
+                "feminine",
+                "has studied on an individual development track "
+                "built from the results of the diagnostic",
+            ),
+            "retaken": pgettext("feminine", "and has retaken the diagnostic."),
+            "diagnosed": pgettext(
+                "feminine", "has completed the diagnostic of professional competences"
+            ),
+        }
+    return {
+        "track_done": gettext(
+            "has completed an individual development track built from the results of the diagnostic"
+        ),
+        "track_studied": gettext(
+            "has studied on an individual development track "
+            "built from the results of the diagnostic"
+        ),
+        "retaken": gettext("and has retaken the diagnostic."),
+        "diagnosed": gettext("has completed the diagnostic of professional competences"),
+    }
+
+
 def certificate_html(certificate, verify_url: str) -> str:
     """Return the HTML of a certificate (always in Russian: it is an official document)."""
     with force_locale("ru"):
         return render_template(
             "certificates/document.html",
             certificate=certificate,
+            words=holder_words(certificate.holder_name),
             verify_url=verify_url,
             qr=qr_png(verify_url),
         )

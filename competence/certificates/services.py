@@ -15,9 +15,11 @@ from competence import audit
 from competence.accounts.models import User
 from competence.certificates.document import render_certificate
 from competence.certificates.models import Certificate, CertificateCounter, CertificateKind
+from competence.certificates.naming import file_name, short_name
 from competence.certificates.verification import format_check_code, new_check_code
 from competence.database import utcnow
 from competence.diagnostics.models import Attempt
+from competence.diagnostics.profiles import growth
 from competence.diagnostics.services import attempt_recorded
 from competence.extensions import db
 from competence.instruments.library import compiled_version
@@ -112,23 +114,29 @@ def track_content(track: DevelopmentTrack) -> Content:
     """Describe a development track: its modules, hours and the growth after the retake."""
     ready = compiled_version(track.source_attempt.version_id)
     done = [m for m in track.modules if m.status == ModuleStatus.DONE]
-    growth = []
-    for competence_id, change in (track.growth or {}).items():
-        competence = ready.competences.get(competence_id)
-        growth.append(
-            {
-                "title": competence.title if competence else competence_id,
-                "before": change.get("before"),
-                "after": change.get("after"),
-            }
-        )
+    # Scores with their thresholds, so that the PDF shows them by the portal's one rule.
+    change = (
+        growth(track.retake_attempt, [track.source_attempt])
+        if track.growth and track.retake_attempt
+        else None
+    )
+    rows = [
+        {
+            "title": row.title,
+            "before": row.previous,
+            "after": row.current,
+            "threshold_before": row.previous_threshold,
+            "threshold_after": row.threshold,
+        }
+        for row in (change.rows if change else ())
+    ]
     return Content(
         title=ready.instrument.title,
         hours=sum(m.hours for m in done),
         details={
             "instrument": ready.instrument.title,
             "modules": [{"title": m.title, "kind": m.kind, "hours": m.hours} for m in done],
-            "growth": growth,
+            "growth": rows,
             "diagnosed_on": track.source_attempt.submitted_at.date().isoformat(),
             "retaken_on": (
                 track.retake_attempt.submitted_at.date().isoformat()
@@ -149,11 +157,12 @@ def attempt_content(attempt: Attempt) -> Content:
         hours=0,
         details={
             "instrument": ready.instrument.title,
-            "total": round(attempt.total_score or 0.0, 1),
+            "total": attempt.total_score or 0.0,
             "competences": [
                 {
                     "title": ready.competences[row.competence].title,
-                    "score": round(row.score, 1),
+                    "score": row.score,
+                    "threshold": row.threshold,
                     "level": levels.get(row.level, row.level),
                     "deficit": row.deficit,
                 }
@@ -264,6 +273,11 @@ def verify_url(certificate: Certificate) -> str:
     )
 
 
+def pdf_name(certificate: Certificate) -> str:
+    """Return the file name of a certificate's PDF: the holder's surname, initials and number."""
+    return file_name(short_name(certificate.holder_name), certificate.number)
+
+
 def record(certificate: Certificate, plan: Plan, actor) -> None:
     """Store a made certificate with its e-mail to the holder and the audit entry (no commit)."""
     db.session.add(certificate)
@@ -277,7 +291,7 @@ def record(certificate: Certificate, plan: Plan, actor) -> None:
         user=user,
         certificate=certificate,
         link=verify_url(certificate),
-        attachments=((f"{certificate.number}.pdf", "application/pdf", certificate.pdf),),
+        attachments=((pdf_name(certificate), "application/pdf", certificate.pdf),),
     )
     audit.record(
         "certificate_issued",

@@ -31,6 +31,7 @@ from competence.certificates.forms import (
     VerifyForm,
 )
 from competence.certificates.models import Certificate, CertificateBatch
+from competence.certificates.naming import attachment
 from competence.certificates.verification import (
     find_checked,
     format_check_code,
@@ -110,9 +111,7 @@ def index():
 def _download(certificate: Certificate) -> Response:
     """Send the stored PDF: the same bytes every time."""
     response = Response(certificate.pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="{certificate.year}-{certificate.serial:06d}.pdf"'
-    )
+    response.headers["Content-Disposition"] = attachment(services.pdf_name(certificate))
     response.set_etag(certificate.pdf_sha256)
     return response
 

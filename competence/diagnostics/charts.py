@@ -6,7 +6,7 @@ marked. Titles above the bars keep long Russian names readable at any width.
 
 from xml.sax.saxutils import escape
 
-from competence.analytics.scoring import shown_percent
+from competence.analytics.figures import shown_score
 
 # A narrow drawing: on a phone it is shown about its own size, so the text stays readable.
 WIDTH = 360
@@ -101,7 +101,7 @@ def profile_chart(rows, label: str) -> str:
         body.append(_threshold_mark(bar_y, BAR_HEIGHT, row.threshold))
         body.append(
             f'<text x="{LEFT + BAR_WIDTH + 6}" y="{bar_y + 10:.1f}" font-weight="bold" '
-            f'fill="{color}">{shown_percent(row.score, row.threshold)}%</text>'
+            f'fill="{color}">{shown_score(row.score, row.threshold)}%</text>'
         )
         y = bar_y + BAR_HEIGHT + ROW_GAP
     return _svg(y, label, body)
@@ -149,9 +149,7 @@ def growth_chart(rows, label: str, legend: tuple[str, str, str]) -> str:
         body.append(_threshold_mark(top, span, row.threshold))
         if row.previous is not None:
             # Between the scores as shown, so that the figures on the page add up.
-            change = shown_percent(row.current, row.threshold) - shown_percent(
-                row.previous, row.threshold
-            )
+            change = row.shown_change
             sign = "+" if change > 0 else ""
             tone = COLORS["ok"] if change > 0 else ("#6b7280" if change == 0 else COLORS["deficit"])
             body.append(

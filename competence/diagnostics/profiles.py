@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass
 
-from competence.analytics.scoring import shown_depth, shown_percent
+from competence.analytics.figures import shown_depth, shown_difference, shown_score
+from competence.analytics.scoring import is_strength
 from competence.diagnostics.models import Attempt
 from competence.instruments.library import compiled
 
@@ -21,16 +22,23 @@ class CompetenceRow:
     threshold: float
     deficit: bool
     depth: float
+    # Where the row's level begins on the instrument's scale (its cut score).
+    level_start: float = 0.0
+
+    @property
+    def strength(self) -> bool:
+        """Tell whether the competence is a strength (see `is_strength`)."""
+        return is_strength(self.score, self.threshold, self.level_start)
 
     @property
     def shown_score(self) -> int:
         """Return the score as shown: whole per cent, a deficit always below its threshold."""
-        return shown_percent(self.score, self.threshold)
+        return shown_score(self.score, self.threshold)
 
     @property
     def shown_threshold(self) -> int:
         """Return the threshold as shown."""
-        return shown_percent(self.threshold)
+        return shown_score(self.threshold)
 
     @property
     def shown_depth(self) -> int:
@@ -54,14 +62,21 @@ class Profile:
 
     @property
     def strengths(self) -> list[CompetenceRow]:
-        """Return the competences at or above their threshold, strongest first."""
-        return sorted((r for r in self.rows if not r.deficit), key=lambda r: (-r.score, r.title))
+        """Return the strengths (at a level wholly above the threshold), strongest first."""
+        return sorted((r for r in self.rows if r.strength), key=lambda r: (-r.score, r.title))
+
+    @property
+    def shown_total(self) -> int:
+        """Return the overall score as shown."""
+        return shown_score(self.total)
 
 
 def profile(attempt: Attempt) -> Profile:
     """Build the profile of a submitted attempt from its stored competence scores."""
     ready = compiled(attempt.version)
     levels = {level.id: level.title for level in ready.level_scale.levels}
+    key = ready.scoring_key
+    starts = dict(zip(key.levels, key.cut_scores, strict=True))
     stored = {row.competence: row for row in attempt.competence_scores}
     rows = []
     for competence_id, competence in ready.competences.items():
@@ -78,6 +93,7 @@ def profile(attempt: Attempt) -> Profile:
                 threshold=row.threshold,
                 deficit=row.deficit,
                 depth=row.depth,
+                level_start=starts.get(row.level, 0.0),
             )
         )
     return Profile(attempt, ready.instrument.title, tuple(rows), attempt.total_score or 0.0)
@@ -85,7 +101,7 @@ def profile(attempt: Attempt) -> Profile:
 
 @dataclass(frozen=True)
 class GrowthRow:
-    """One competence over attempts: first, previous and current score."""
+    """One competence over attempts: first, previous and current score, each with its threshold."""
 
     id: str
     title: str
@@ -95,32 +111,37 @@ class GrowthRow:
     threshold: float
     was_deficit: bool | None
     is_deficit: bool
+    first_threshold: float | None = None
+    previous_threshold: float | None = None
 
     @property
-    def change(self) -> float | None:
-        """Return the change since the previous attempt."""
-        return None if self.previous is None else self.current - self.previous
+    def shown_first(self) -> int | None:
+        """Return the first score as it was shown on its own result."""
+        return None if self.first is None else shown_score(self.first, self.first_threshold)
 
     @property
-    def change_since_first(self) -> float | None:
-        """Return the change since the first attempt."""
-        return None if self.first is None else self.current - self.first
+    def shown_previous(self) -> int | None:
+        """Return the previous score as it was shown on its own result."""
+        return (
+            None if self.previous is None else shown_score(self.previous, self.previous_threshold)
+        )
 
-    def shown(self, score: float | None) -> int | None:
-        """Return one of the row's scores as shown (see `shown_percent`)."""
-        return None if score is None else shown_percent(score, self.threshold)
+    @property
+    def shown_current(self) -> int:
+        """Return the current score as shown."""
+        return shown_score(self.current, self.threshold)
 
     @property
     def shown_change(self) -> int | None:
         """Return the change since the previous attempt between the shown scores."""
-        return (
-            None if self.previous is None else self.shown(self.current) - self.shown(self.previous)
+        return shown_difference(
+            self.current, self.previous, self.threshold, self.previous_threshold
         )
 
     @property
     def shown_change_since_first(self) -> int | None:
         """Return the change since the first attempt between the shown scores."""
-        return None if self.first is None else self.shown(self.current) - self.shown(self.first)
+        return shown_difference(self.current, self.first, self.threshold, self.first_threshold)
 
 
 @dataclass(frozen=True)
@@ -158,6 +179,19 @@ def growth(attempt: Attempt, earlier: list[Attempt]) -> Growth | None:
                 threshold=row.threshold,
                 was_deficit=before.deficit if before else None,
                 is_deficit=row.deficit,
+                first_threshold=(
+                    first_scores[row.id].threshold if row.id in first_scores else None
+                ),
+                previous_threshold=before.threshold if before else None,
             )
         )
     return Growth(first, previous, tuple(rows))
+
+
+def shown_depths(attempt: Attempt) -> dict[str, int]:
+    """Return how many points each deficit of an attempt falls short, as shown, by competence."""
+    return {
+        row.competence: shown_depth(row.score, row.threshold)
+        for row in attempt.competence_scores
+        if row.deficit
+    }

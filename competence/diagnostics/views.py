@@ -3,24 +3,38 @@
 from dataclasses import asdict
 from functools import wraps
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from competence.accounts.access import may_read_result
+from competence.certificates.naming import attachment
 from competence.certificates.services import active_certificate
 from competence.diagnostics import services
 from competence.diagnostics.answers import AnswerError, typed_answer
 from competence.diagnostics.charts import growth_chart, profile_chart
+from competence.diagnostics.comparison import comparison
 from competence.diagnostics.models import Attempt
 from competence.diagnostics.pagetokens import attempt_tokens, to_page
 from competence.diagnostics.profiles import growth, profile
+from competence.diagnostics.report import render_report, report_name
 from competence.diagnostics.review import review_access, review_rows
 from competence.extensions import csrf, db
 from competence.forms import ConfirmForm
 from competence.instruments.models import ContentDocument, ContentKind
 from competence.instruments.presentation import item_views
+from competence.tracks.recommendations import recommend
 
 bp = Blueprint("diagnostics", __name__)
 
@@ -244,6 +258,8 @@ def result(attempt_id: int):
         earlier=earlier,
         own=own,
         certificate=active_certificate(attempt=item) if own else None,
+        comparison=comparison(current),
+        own_report=own,
     )
 
 
@@ -264,3 +280,19 @@ def review(attempt_id: int):
         rows=review_rows(attempt, access.key_shown) if access.is_open else [],
     )
     return page, 200 if access.is_open else 403
+
+
+@bp.route("/diagnostics/attempts/<int:attempt_id>/report.pdf")
+@login_required
+def report(attempt_id: int):
+    """Send the personal report of a submitted attempt as a PDF (its owner only)."""
+    item = own_attempt(attempt_id)
+    services.close_if_expired(item)
+    if not item.is_submitted:
+        abort(404)
+    data = render_report(item, services.submitted_before(item), recommend(item))
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = attachment(report_name(item))
+    # A personal document: no shared cache or browser history keeps a copy.
+    response.headers["Cache-Control"] = "no-store"
+    return response

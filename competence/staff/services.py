@@ -5,8 +5,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from competence.accounts.models import Role, User
+from competence.analytics.figures import shown_score as shown_percent
 from competence.analytics.intervals import wilson_lower_bound
-from competence.analytics.scoring import shown_percent
 from competence.diagnostics.models import Attempt, AttemptStatus
 from competence.extensions import db
 from competence.instruments.library import compiled_version
@@ -33,7 +33,7 @@ class Holder:
     """A staff member with a deficit in a competence: the score and the result it is from."""
 
     user: User
-    # As the result page shows it (analytics.scoring.shown_percent), so the two agree.
+    # As the result page shows it (analytics.figures.shown_score), so the two agree.
     shown_score: int
     attempt_id: int
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from competence import audit
+from competence.analytics.figures import shown_depth
 from competence.analytics.matching import Deficit, Taker, match_modules
 from competence.audit import AuditEvent
 from competence.diagnostics.models import Attempt
@@ -51,6 +52,7 @@ def deficits_of(attempt: Attempt) -> list[dict]:
                 "title": competence.title,
                 "level": row.level,
                 "depth": round(row.depth, 2),
+                "shown_depth": shown_depth(row.score, row.threshold),
                 "soft_skill": area.id == SOFT_SKILL_AREA,
             }
         )

@@ -319,12 +319,6 @@ def _close_cycle(attempt: Attempt) -> None:
     track.completed_at = utcnow()
 
 
-def competence_titles(track: DevelopmentTrack) -> dict[str, str]:
-    """Return the titles of the competences a track's instrument measures, by id."""
-    ready = compiled_version(track.source_attempt.version_id)
-    return {key: competence.title for key, competence in ready.competences.items()}
-
-
 def retake_of(track: DevelopmentTrack):
     """Return (instrument key, retake status) for a track waiting for its retake, else None."""
     if track.status != TrackStatus.AWAITING_RETAKE:

@@ -22,6 +22,7 @@ from competence import audit
 from competence.accounts.access import may_see_track
 from competence.certificates.services import active_certificate
 from competence.diagnostics.models import Attempt
+from competence.diagnostics.profiles import growth, shown_depths
 from competence.errors import error_response
 from competence.extensions import db
 from competence.forms import ConfirmForm
@@ -113,6 +114,7 @@ def _render_recommendations(attempt: Attempt, form: BuildTrackForm, status=200, 
         attempt=attempt,
         found=show_recommendations(attempt, chosen if chosen in FORMAT_LABELS else None),
         deficits=deficits_of(attempt),
+        depths=shown_depths(attempt),
         track=services.track_for(attempt),
         form=form,
         error=error,
@@ -170,7 +172,10 @@ def _render_track(
     return render_template(
         "tracks/track.html",
         track=item,
-        titles=services.competence_titles(item) if item.growth else {},
+        growth=growth(item.retake_attempt, [item.source_attempt])
+        if item.growth and item.retake_attempt
+        else None,
+        depths=shown_depths(item.source_attempt),
         action=action,
         evidence_max_bytes=EVIDENCE_MAX_BYTES,
         progress=services.progress(item),

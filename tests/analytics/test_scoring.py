@@ -16,8 +16,6 @@ from competence.analytics.scoring import (
     ScoringKey,
     score_attempt,
     score_attempts,
-    shown_depth,
-    shown_percent,
 )
 
 LEVELS = ("low", "basic", "sufficient", "high")
@@ -384,24 +382,3 @@ def test_analytics_imports_only_numpy_the_standard_library_and_itself():
                 inside = name == "competence.analytics" or name.startswith("competence.analytics.")
                 allowed = top in sys.stdlib_module_names or top == "numpy" or inside
                 assert allowed, (path.name, node.lineno, name)
-
-
-@pytest.mark.parametrize(
-    ("score", "threshold", "shown", "depth"),
-    [
-        (45.6, 65, 46, 19),
-        (64.6, 65, 64, 1),
-        (64.4, 65, 64, 1),
-        (65.0, 65, 65, 0),
-        (65.4, 65, 65, 0),
-        (0.0, 65, 0, 65),
-        (99.5, 65, 100, 0),
-        (12.5, 65, 13, 52),
-        (64.9999999999, 65, 65, 0),  # at the threshold within the scoring slack: no deficit
-    ],
-)
-def test_shown_scores_and_depths_add_up(score, threshold, shown, depth):
-    assert shown_percent(score, threshold) == shown
-    assert shown_depth(score, threshold) == depth
-    if depth:
-        assert shown + depth == shown_percent(threshold)

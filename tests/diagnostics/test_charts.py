@@ -9,6 +9,7 @@ import pytest
 from fontTools.ttLib import TTFont
 
 from competence.diagnostics.charts import WIDTH, growth_chart, profile_chart
+from competence.diagnostics.profiles import GrowthRow
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -21,18 +22,10 @@ class Row:
     deficit: bool = False
 
 
-@dataclass
-class Change:
-    title: str
-    first: float | None
-    previous: float | None
-    current: float
-    threshold: float = 65
-    is_deficit: bool = False
-
-    @property
-    def change(self):
-        return None if self.previous is None else self.current - self.previous
+def Change(title, first, previous, current, threshold=65, is_deficit=False):  # noqa: N802
+    return GrowthRow(
+        title, title, first, previous, current, threshold, None, is_deficit, threshold, threshold
+    )
 
 
 def test_profile_chart_draws_a_bar_and_a_threshold_per_competence():

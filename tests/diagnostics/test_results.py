@@ -185,12 +185,13 @@ def test_deficits_are_listed_deepest_first_and_strengths_strongest_first():
             threshold,
             deficit,
             threshold - score if deficit else 0.0,
+            max(start for start in (0, 50, 70, 85) if start <= score),  # levels-4
         )
 
-    profile = Profile(
-        None, "t", (row("a", 60), row("b", 20), row("c", 90), row("d", 70), row("e", 40)), 0
-    )
+    rows = (row("a", 60), row("b", 20), row("c", 90), row("d", 70), row("e", 40), row("f", 68))
+    profile = Profile(None, "t", rows, 0)
     assert [r.id for r in profile.deficits] == ["b", "e", "a"]
+    # 68 is not a deficit, but its level ("basic", from 50) also holds the deficit at 60.
     assert [r.id for r in profile.strengths] == ["c", "d"]
 
 
