@@ -130,6 +130,7 @@ EXPECTED = {
     "GET /diagnostics/": "login 200 200 200 200 200 200 200",
     "POST /diagnostics/<key>/start": "login 303 302 302 302 303 303 303",
     "GET /diagnostics/attempts/<int:attempt_id>": "login 302 404 404 404 404 404 404",
+    "GET /diagnostics/attempts/<int:attempt_id>/report.pdf": "login 200 404 404 404 404 404 404",
     "GET /diagnostics/attempts/<int:attempt_id>/result": "login 200 404 200 404 404 404 404",
     "GET /diagnostics/attempts/<int:attempt_id>/review": "login 200 404 404 404 404 404 404",
     "GET /diagnostics/attempts/<int:attempt_id>/submit": "login 302 404 404 404 404 404 404",
