@@ -5,7 +5,7 @@ import re
 import pytest
 
 from competence.accounts.models import Role
-from competence.analytics.scoring import shown_percent
+from competence.analytics.figures import shown_score as shown_percent
 from competence.extensions import db
 from tests.diagnostics.helpers import instrument, load_instruments, open_attempt, take, worst_answer
 from tests.factories import login, make_school, make_user
