@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 from competence.accounts import consent
 from competence.accounts.models import ConsentRecord, User
 from competence.extensions import db
+from competence.staff.models import SchoolMoveRequest
 from competence.outbox.services import deliver_due
 from tests.factories import login, make_school, make_user, post_form
 from tests.smtp import link_in
@@ -33,7 +34,11 @@ def test_profile_changes_are_saved(client):
     assert user.full_name == "Тестова-Ли Анна"
     assert user.position == "deputy_director"
     assert user.subjects == ["literature", "russian"]
-    assert user.school_id == other.id and user.municipality_id == other.municipality_id
+    # Another school is a request to its director (tests/staff/test_school_moves.py): until it
+    # is approved the teacher stays where they were, and the rest of the profile is saved.
+    assert user.school_id != other.id
+    move = db.session.scalars(select(SchoolMoveRequest)).one()
+    assert (move.user_id, move.to_school_id, move.status) == (user.id, other.id, "pending")
 
 
 def test_a_new_email_takes_effect_only_after_confirmation(mail_client, smtp):
