@@ -5,8 +5,8 @@ from sqlalchemy import func, select
 from competence.accounts import consent
 from competence.accounts.models import ConsentRecord, User
 from competence.extensions import db
-from competence.staff.models import SchoolMoveRequest
 from competence.outbox.services import deliver_due
+from competence.staff.models import SchoolMoveRequest
 from tests.factories import login, make_school, make_user, post_form
 from tests.smtp import link_in
 
