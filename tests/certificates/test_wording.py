@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from competence.certificates.models import Certificate
 from competence.certificates.naming import FEMININE, MASCULINE, grammatical_gender
+from competence.certificates.verification import format_check_code
 from competence.extensions import db
 from competence.outbox.models import OutboxMessage
 from tests.certificates.helpers import completed_track, finished_attempt, prepare
@@ -89,13 +90,14 @@ def test_the_verify_link_in_the_letter_is_readable_and_works(client):
     letter = db.session.scalar(
         select(OutboxMessage).where(OutboxMessage.kind == "certificate_issued")
     )
-    readable = f"http://localhost/verify/{certificate.number}"
+    query = f"?code={format_check_code(certificate.check_code)}"
+    readable = f"http://localhost/verify/{certificate.number}{query}"
     assert readable in letter.body_text and "%D0" not in letter.body_text
     assert f">{readable}</a>" in letter.body_html
     hrefs = re.findall(r'href="([^"]+/verify/[^"]+)"', letter.body_html)
     assert hrefs and all(
-        href == f"http://localhost/verify/{quote(certificate.number)}" for href in hrefs
+        href == f"http://localhost/verify/{quote(certificate.number)}{query}" for href in hrefs
     )
     # A person who copies the readable address reaches the certificate.
-    page = client.get(f"/verify/{certificate.number}")
+    page = client.get(f"/verify/{certificate.number}{query}")
     assert page.status_code == 200 and "Сертификат действителен" in page.get_data(as_text=True)
