@@ -104,8 +104,10 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("X-Frame-Options", "DENY")
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers.setdefault("Strict-Transport-Security", HSTS)
+        # The session tells who is signed in without loading the user: this hook also runs for
+        # the 503 answered when the database cannot load anybody.
         if request.endpoint != "static" and (
-            current_user.is_authenticated
+            "_user_id" in session
             or session.accessed
             or "attachment" in response.headers.get("Content-Disposition", "")
         ):

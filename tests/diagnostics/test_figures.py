@@ -48,7 +48,7 @@ def track_with_awkward_scores(client):
     set_score(source, "critical-thinking", 80.6)
     set_score(source, "teamwork", 38.6)
     track = tracks.build_track(source)
-    for entry in [m for m in track.modules if m.mandatory]:
+    for entry in track.modules:  # a track completes when every module not declined is done
         tracks.mark_done(db.session.get(TrackModule, entry.id), "Выполнено", "", None)
     source.submitted_at -= timedelta(days=400)
     source.started_at -= timedelta(days=400)
