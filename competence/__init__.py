@@ -111,6 +111,7 @@ def _register_blueprints(app: Flask) -> None:
     from competence.diagnostics.views import bp as diagnostics_bp
     from competence.instruments.views import bp as instruments_bp
     from competence.main.views import bp as main_bp
+    from competence.measurement import models as _measurement_models  # noqa: F401
     from competence.privacy.views import bp as privacy_bp
     from competence.schools.views import bp as schools_bp
     from competence.staff.views import bp as staff_bp

@@ -124,6 +124,7 @@ class Range:
 TIME_LIMIT = Range("время на выполнение (в минутах) должно", 5, 240, whole=True)
 COOLDOWN = Range("перерыв между попытками (в днях) должен", 0, 365, whole=True)
 ATTEMPTS = Range("число попыток за год должно", 1, 12, whole=True)
+FORM_SIZE = Range("число заданий на компетенцию в одной попытке должно", 3, 60, whole=True)
 PERCENT = Range("порог должен", 0, 100)
 LEVEL_START = Range("начало уровня должно", 0, 100, high_open=True)
 OPTION_WEIGHT = Range("вес варианта должен", 0, 1)

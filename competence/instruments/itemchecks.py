@@ -16,7 +16,7 @@ from competence.instruments.fieldchecks import (
 from competence.instruments.yamlsource import Path
 
 COMMON_REQUIRED = ("id", "type", "competences", "stem")
-COMMON_OPTIONAL = ("comment",)
+COMMON_OPTIONAL = ("comment", "difficulty")
 TYPE_FIELDS = tuple(
     dict.fromkeys(
         name for body in itemspec.ITEM_BODIES.values() for name in body.required + body.optional
@@ -54,6 +54,7 @@ def check_item(
     item_id = report.field(fields, "id", path, report.identifier)
     report.field(fields, "stem", path, report.text)
     report.field(fields, "comment", path, report.text)
+    report.field(fields, "difficulty", path, _check_difficulty, report)
     links = report.field(fields, "competences", path, report.numbers, LINK_WEIGHT)
     if links == {} and fields["competences"] == {}:
         report.error(
@@ -62,6 +63,16 @@ def check_item(
     if body is not None:
         _TYPE_CHECKS[body.type](report, path, fields, context)
     return item_id, tuple(links or ())
+
+
+def _check_difficulty(path, value, report: Report) -> None:
+    """Check the methodist's stated difficulty: easy, medium or hard."""
+    if value not in itemspec.DIFFICULTIES:
+        report.error(
+            path,
+            "сложность задания: ожидается easy (лёгкое), medium (среднее) или hard (трудное), "
+            f"указано: {shown(value)}",
+        )
 
 
 def check_likert_scales(report: Report, context: ItemContext) -> None:

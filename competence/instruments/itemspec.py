@@ -241,6 +241,12 @@ ITEM_BODIES: dict[str, type[ItemBody]] = {
 }
 
 
+# The methodist's stated difficulty of an item; forms are matched on it until the bank is
+# calibrated (Rasch difficulties replace it then). Absent means medium.
+DIFFICULTIES = ("easy", "medium", "hard")
+DEFAULT_DIFFICULTY = "medium"
+
+
 @dataclass(frozen=True)
 class Item:
     """An item: fields common to all types plus the type-specific body."""
@@ -250,6 +256,12 @@ class Item:
     stem: str
     body: ItemBody
     comment: str | None = None
+    difficulty: str | None = None
+
+    @property
+    def stated_difficulty(self) -> str:
+        """Return the stated difficulty, medium when the methodist gave none."""
+        return self.difficulty or DEFAULT_DIFFICULTY
 
     @property
     def type(self) -> str:
@@ -267,10 +279,12 @@ class Item:
             clean_text(data["stem"]),
             body,
             comment and clean_text(comment),
+            data.get("difficulty"),
         )
 
     def to_data(self) -> dict:
         """Return the item in the documented YAML shape."""
         head = {"id": self.id, "type": self.type, "competences": write_weights(self.competences)}
         comment = {"comment": self.comment} if self.comment else {}
-        return {**head, "stem": self.stem, **self.body.to_data(), **comment}
+        difficulty = {"difficulty": self.difficulty} if self.difficulty else {}
+        return {**head, "stem": self.stem, **self.body.to_data(), **comment, **difficulty}

@@ -9,6 +9,7 @@ from competence.instruments.audience import POSITIONS, SUBJECTS
 from competence.instruments.fieldchecks import (
     ATTEMPTS,
     COOLDOWN,
+    FORM_SIZE,
     IDENTIFIER,
     LEVEL_START,
     PERCENT,
@@ -238,7 +239,7 @@ def _check_descriptors(
 
 
 def _check_instrument(report: Report, data: dict, library: Library) -> None:
-    report.mapping((), data, _INSTRUMENT_REQUIRED, ("cut_scores", "thresholds", "review"))
+    report.mapping((), data, _INSTRUMENT_REQUIRED, ("cut_scores", "thresholds", "review", "form"))
     report.field(data, "instrument", (), report.identifier)
     report.field(data, "title", (), report.text)
     report.field(data, "description", (), report.text)
@@ -280,6 +281,12 @@ def _check_rules(report: Report, data: dict) -> None:
     report.field(retake, "attempts_per_year", ("retake",), report.number, ATTEMPTS)
     report.field(data, "review", (), _check_review, report)
     report.field(data, "deficit_threshold", (), report.number, PERCENT)
+
+
+def _form_size(report: Report, data: dict) -> int | None:
+    """Check the form drawn for one sitting; return its items per competence, if valid."""
+    form = report.field(data, "form", (), report.mapping, ("items_per_competence",), ())
+    return report.field(form, "items_per_competence", ("form",), report.number, FORM_SIZE)
 
 
 def _check_review(path: Path, value: Any, report: Report) -> None:
@@ -361,11 +368,14 @@ def _check_items(
     for competence, paths in links.items():
         if competence not in known:
             report.once(paths, f"компетенция «{competence}» не указана в списке competences")
+    # A bank must hold at least one sitting's form of every competence.
+    needed = _form_size(report, data) or 3
     for competence, path in counted.items():
         count = len(links.get(competence, ()))
-        if count < 3:
+        if count < needed:
             report.error(
-                path, f"с компетенцией «{competence}» связано заданий: {count}, нужно не меньше 3"
+                path,
+                f"с компетенцией «{competence}» связано заданий: {count}, нужно не меньше {needed}",
             )
 
 

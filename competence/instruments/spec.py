@@ -216,6 +216,8 @@ class Instrument:
     cut_scores: Weights = ()
     thresholds: Weights = ()
     review: str = REVIEW_IMMEDIATELY
+    # Items per competence drawn for one sitting from a larger bank; None: every item, every time.
+    items_per_competence: int | None = None
 
     def threshold(self, competence: str) -> float:
         """Return the deficit threshold of a competence."""
@@ -241,6 +243,7 @@ class Instrument:
             thresholds=read_weights(data.get("thresholds")),
             # YAML timestamps are read as their text, so a date arrives as "2027-06-01".
             review=str(data.get("review", REVIEW_IMMEDIATELY)),
+            items_per_competence=(data.get("form") or {}).get("items_per_competence"),
         )
 
     def to_data(self) -> dict:
@@ -269,6 +272,8 @@ class Instrument:
         if self.thresholds:
             data["thresholds"] = write_weights(self.thresholds)
         data["competences"] = list(self.competences)
+        if self.items_per_competence is not None:
+            data["form"] = {"items_per_competence": self.items_per_competence}
         data["items"] = [item.to_data() for item in self.items]
         return data
 

@@ -1,0 +1,1 @@
+"""Measurement quality: item statistics, calibration, scale reliability and standard setting."""
