@@ -151,9 +151,10 @@ def test_a_teacher_is_not_forced_and_may_turn_it_off(app, client):
     login(client)
     assert client.get("/cabinet/").status_code == 200
     secret, _codes = enable_second_factor(user)
-    refused = post_form(client, "/profile/second-factor/off", {"code": "000000"}, page="/profile/second-factor")
+    page = "/profile/second-factor"
+    refused = post_form(client, "/profile/second-factor/off", {"code": "000000"}, page=page)
     assert refused.status_code == 302 and db.session.get(SecondFactor, user.id) is not None
-    post_form(client, "/profile/second-factor/off", {"code": next_code(secret)}, page="/profile/second-factor")
+    post_form(client, "/profile/second-factor/off", {"code": next_code(secret)}, page=page)
     db.session.expire_all()
     assert db.session.get(SecondFactor, user.id) is None
     assert db.session.scalar(select(func.count(RecoveryCode.id))) == 0
