@@ -93,3 +93,8 @@ def angoff_cut(ratings: Sequence[Sequence[float]], weights: Sequence[float]) -> 
         se=sd / float(np.sqrt(len(cuts))),
         items=items,
     )
+
+
+def rounded_cut(cut: float) -> int:
+    """Return the cut as adopted: whole points, halves rounded up (64.5 → 65)."""
+    return int(np.floor(cut + 0.5))

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from competence.analytics.angoff import angoff_cut
+from competence.analytics.angoff import angoff_cut, rounded_cut
 
 # Three panellists, four items; item 3 counts twice for the competence.
 RATINGS = [
@@ -72,3 +72,8 @@ def test_agreeing_panellists_have_no_spread():
 def test_bad_input_is_refused(ratings, weights):
     with pytest.raises(ValueError):
         angoff_cut(ratings, weights)
+
+
+@pytest.mark.parametrize(("cut", "adopted"), [(64.0, 64), (64.49, 64), (64.5, 65), (65.5, 66)])
+def test_the_adopted_cut_is_whole_points_with_halves_up(cut, adopted):
+    assert rounded_cut(cut) == adopted
