@@ -5,6 +5,7 @@ import re
 import pytest
 from sqlalchemy import select
 
+from competence.accounts.models import Role
 from competence.analytics.angoff import angoff_cut, rounded_cut
 from competence.audit import AuditEvent
 from competence.extensions import db
@@ -13,7 +14,7 @@ from competence.instruments.models import ContentKind
 from competence.outbox.models import OutboxMessage
 from competence.standards.models import Rating, StandardRound
 from competence.standards.results import rated_items
-from tests.factories import csrf_token
+from tests.factories import csrf_token, login, make_user
 from tests.instruments.helpers import document
 from tests.standards.conftest import COMPETENCE, INSTRUMENT, open_round
 
@@ -195,3 +196,27 @@ def test_the_new_round_page_is_for_methodists(panel, who):
     assert panel.clients[who].get(f"/standards/new/{INSTRUMENT}").status_code == 200
     assert panel.clients["teacher"].get(f"/standards/new/{INSTRUMENT}").status_code == 403
     assert panel.clients[who].get("/standards/new/no-such").status_code == 404
+
+
+def test_a_panellist_still_rating_does_not_see_the_others_cuts(panel):
+    open_round(panel, panellists=[panel.owner.id, panel.second.id, panel.outsider.id])
+    round_ = the_round()
+    ids = item_ids(round_)
+    rate(panel.clients["owner"], round_.id, dict.fromkeys(ids, "0.6"), action="finish")
+    rate(panel.clients["outsider"], round_.id, dict.fromkeys(ids, "0.8"), action="finish")
+    seconds_view = panel.clients["second"].get(f"/standards/{round_.id}").get_data(as_text=True)
+    assert "когда вы завершите свою оценку" in seconds_view
+    assert "70.0" not in seconds_view and "Эксперт 1" not in seconds_view
+    rate(panel.clients["second"], round_.id, dict.fromkeys(ids, "0.7"), action="finish")
+    seconds_view = panel.clients["second"].get(f"/standards/{round_.id}").get_data(as_text=True)
+    assert "70.0" in seconds_view and "Эксперт 3" in seconds_view
+
+
+def test_an_administrator_sees_a_round_but_rates_only_when_invited(panel, app):
+    make_user("admin@example.org", Role.ADMIN, "other", full_name="Админ")
+    admin = app.test_client()
+    login(admin, "admin@example.org")
+    open_round(panel)
+    round_id = the_round().id
+    assert admin.get(f"/standards/{round_id}").status_code == 200
+    assert admin.get(f"/standards/{round_id}/rate").status_code == 404
