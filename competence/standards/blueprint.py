@@ -21,5 +21,6 @@ bp.add_url_rule("/<int:round_id>", view_func=views.round_page)
 bp.add_url_rule("/<int:round_id>/rate", view_func=views.rate, methods=["GET", "POST"])
 bp.add_url_rule("/<int:round_id>/adopt", view_func=views.adopt, methods=["POST"])
 # The instrument's page (instruments/document.html) shows where each cut came from.
+bp.add_app_template_filter(results.fixed, "fixed_decimals")
 bp.add_app_template_global(results.cut_sources, "standard_cut_sources")
 bp.add_app_template_global(results.document_rounds, "standard_rounds_of")

@@ -6,6 +6,7 @@ rows of a round into its arrays and names the panellists the way the viewer may 
 
 from dataclasses import dataclass
 
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -15,6 +16,13 @@ from competence.instruments import spec
 from competence.instruments.library import compiled
 from competence.instruments.models import ContentDocument, ContentVersion
 from competence.standards.models import Panellist, RoundStatus, StandardRound
+
+
+def fixed(value: float, digits: int = 1, trim: bool = False) -> str:
+    """Return a number with `digits` decimals in the reader's locale (62,1); `trim` drops
+    trailing zeros (0,70 → 0,7), as a rating is shown back in its field."""
+    pattern = "0." + ("#" if trim else "0") * digits if digits else "0"
+    return format_decimal(value, format=pattern)
 
 
 @dataclass(frozen=True)
