@@ -127,6 +127,10 @@ def track_content(track: DevelopmentTrack) -> Content:
             "after": row.current,
             "threshold_before": row.previous_threshold,
             "threshold_after": row.threshold,
+            # The standard errors at issue, so that the verdict on the change printed now is
+            # printed again, unchanged, however the scales are calibrated later.
+            "sem_before": row.previous_sem,
+            "sem_after": row.sem,
         }
         for row in (change.rows if change else ())
     ]
