@@ -221,3 +221,14 @@ def test_a_certificate_issued_before_errors_were_stored_prints_no_verdict(app):
         html = flat(certificate_html(certificate, "https://example.org/verify"))
     assert "70 % / 85 %, +15 Коммуникация" in html.replace("&nbsp;", " ")
     assert "значимо" not in html and "погрешност" not in html
+
+
+def test_the_diagnostic_certificate_prints_each_score_with_its_error(client):
+    first, second = two_attempts(client, 50.0, 72.4)
+    calibrate(second, competence="teamwork", sem=6.4)
+    certificate = certificates.issue_for_attempt(second)
+    printed = pdf_flat(client.get(f"/certificates/{certificate.number}.pdf").data)
+    page = flat(result_page(client, second))
+    assert "72 % ± 18" in printed and "72% ± 18" in page  # communication, estimated
+    assert "100 % ± 6," in printed and "100% ± 6 (94–100)" in page  # teamwork, calibrated
+    assert "± — погрешность измерения результата" in printed
