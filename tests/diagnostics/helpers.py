@@ -1,5 +1,8 @@
 """Helpers for diagnostics tests: load instruments, know the perfect answers, take attempts."""
 
+import re
+import shutil
+import tempfile
 from pathlib import Path
 
 from sqlalchemy import select
@@ -15,10 +18,29 @@ from competence.instruments.models import ContentDocument
 from tests.factories import csrf_token, post_form
 
 SHIPPED = Path(__file__).parent.parent.parent / "instruments"
+_FORM = re.compile(r"^form:.*\n(?:[ ]+.*\n)*", re.M)
+_FIXED: Path | None = None
 
 
-def load_instruments():
-    services.load_tree(SHIPPED)
+def fixed_forms() -> Path:
+    """Return a copy of the shipped tree whose instruments show every item of their bank.
+
+    Tests of results, certificates and tracks answer named items and count on all of them
+    being in the sitting; the draw itself is tested on the shipped banks in test_banks.py.
+    """
+    global _FIXED
+    if _FIXED is None:
+        target = Path(tempfile.mkdtemp(prefix="instruments-fixed-"))
+        shutil.copytree(SHIPPED, target, dirs_exist_ok=True)
+        for path in target.glob("*.yaml"):
+            path.write_text(_FORM.sub("", path.read_text(encoding="utf-8")), encoding="utf-8")
+        _FIXED = target
+    return _FIXED
+
+
+def load_instruments(banks: bool = False):
+    """Load the shipped instruments; without `banks`, every sitting holds every item."""
+    services.load_tree(SHIPPED if banks else fixed_forms())
 
 
 def document(key: str) -> ContentDocument:
