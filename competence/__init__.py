@@ -139,6 +139,7 @@ def _register_cli(app: Flask) -> None:
     from competence.diagnostics.cli import diagnostics_cli
     from competence.instruments.cli import instruments_cli
     from competence.jobs_cli import jobs_cli
+    from competence.measurement.cli import analytics_cli
     from competence.outbox.cli import mail_cli
     from competence.privacy.cli import privacy_cli
     from competence.schools.cli import schools_cli
@@ -148,6 +149,7 @@ def _register_cli(app: Flask) -> None:
     for command in (
         mail_cli,
         accounts_cli,
+        analytics_cli,
         catalog_cli,
         diagnostics_cli,
         instruments_cli,
