@@ -63,3 +63,23 @@ def item_stats_command(path: Path, as_json: bool) -> None:
         click.echo(json.dumps(analysis_to_json(analysis), ensure_ascii=False))
     else:
         _print_table(analysis)
+
+
+@analytics_cli.command("calibrate")
+@click.argument("instrument_id", required=False)
+def calibrate_command(instrument_id: str | None) -> None:
+    """Analyse the latest published version of each instrument (or one) and store the result."""
+    from competence.measurement.services import calibrate_latest
+
+    try:
+        done = calibrate_latest(instrument_id)
+    except LookupError:
+        raise click.ClickException(f"no published instrument «{instrument_id}»") from None
+    for version, report in done:
+        whole = report.whole
+        alpha = _cell(whole.alpha, 3) if whole else "—"
+        sem = _cell(whole.sem, 1) if whole else "—"
+        click.echo(
+            f"{version.document.key} v{version.number}: attempts {report.n_attempts}, "
+            f"items {len(report.instrument.items)}, alpha {alpha}, SEM {sem} points"
+        )
