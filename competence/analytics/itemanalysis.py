@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from competence.analytics.itemstats import ItemStatistics, ScaleAnalysis, analyse_items
-from competence.analytics.rasch import METHOD, RaschResult, calibrate, is_dichotomous
+from competence.analytics.rasch import ESTIMATED, METHOD, RaschResult, calibrate, is_dichotomous
 
 
 @dataclass(frozen=True)
@@ -75,8 +75,13 @@ def number(value: float) -> float | None:
     return float(value) if math.isfinite(value) else None
 
 
-def analysis_to_json(analysis: ItemAnalysis) -> dict[str, Any]:
-    """Return the JSON object of `flask analytics item-stats --json` (docs/measurement.md)."""
+def analysis_to_json(
+    analysis: ItemAnalysis, person_ids: Sequence[str] | None = None
+) -> dict[str, Any]:
+    """Return the JSON object of `flask analytics item-stats --json` (docs/measurement.md).
+
+    With the persons' ids, the persons left out of the Rasch estimation are listed by id.
+    """
     items = []
     for report in analysis.items:
         stats = report.stats
@@ -97,7 +102,7 @@ def analysis_to_json(analysis: ItemAnalysis) -> dict[str, Any]:
             entry["rasch_status"] = report.rasch.status
         items.append(entry)
     scale = analysis.scale
-    return {
+    result = {
         "n_persons": scale.n_persons,
         "alpha": number(scale.alpha),
         "sem": number(scale.sem),
@@ -106,3 +111,10 @@ def analysis_to_json(analysis: ItemAnalysis) -> dict[str, Any]:
         "rasch_method": METHOD if analysis.rasch is not None else None,
         "items": items,
     }
+    if person_ids is not None and analysis.rasch is not None:
+        result["rasch_excluded_persons"] = [
+            {"person_id": person, "status": status}
+            for person, status in zip(person_ids, analysis.rasch.person_status, strict=True)
+            if status != ESTIMATED
+        ]
+    return result

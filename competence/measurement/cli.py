@@ -60,7 +60,7 @@ def item_stats_command(path: Path, as_json: bool) -> None:
         raise click.ClickException(f"{len(error.errors)} error(s) in {path.name}") from None
     analysis = analyse(responses.item_ids, responses.scores)
     if as_json:
-        click.echo(json.dumps(analysis_to_json(analysis), ensure_ascii=False))
+        click.echo(json.dumps(analysis_to_json(analysis, responses.person_ids), ensure_ascii=False))
     else:
         _print_table(analysis)
 

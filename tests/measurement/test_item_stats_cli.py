@@ -51,6 +51,18 @@ def test_json_contract(runner, tmp_path):
     assert items["q2"]["n"] == 199
     assert "negative_discrimination" in items["reversed"]["flags"]
     assert items["q1"]["rasch_difficulty"] < items["q4"]["rasch_difficulty"]
+    assert data["rasch_excluded_persons"] == []
+
+
+def test_extreme_items_and_persons_are_reported(runner, tmp_path):
+    lines = ["person_id,a,b,c,easy", "p1,1,0,1,1", "p2,0,1,0,1", "p3,1,1,0,1", "p4,1,1,1,1"]
+    lines += ["p5,0,0,1,1", "p6,1,0,0,1"]
+    result = runner.invoke(args=["analytics", "item-stats", write_csv(tmp_path, lines), "--json"])
+    data = json.loads(result.output)
+    easy = data["items"][3]
+    assert easy["rasch_status"] == "all_correct" and easy["rasch_difficulty"] is None
+    assert "too_easy" in easy["flags"]
+    assert data["rasch_excluded_persons"] == [{"person_id": "p4", "status": "all_correct"}]
 
 
 def test_readable_table(runner, tmp_path):
