@@ -115,6 +115,7 @@ def _register_blueprints(app: Flask) -> None:
     from competence.privacy.views import bp as privacy_bp
     from competence.schools.views import bp as schools_bp
     from competence.staff.views import bp as staff_bp
+    from competence.standards.blueprint import bp as standards_bp
     from competence.tracks.views import bp as tracks_bp
 
     app.register_blueprint(main_bp)
@@ -130,6 +131,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(schools_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(certificates_bp)
+    app.register_blueprint(standards_bp)
 
 
 def _register_cli(app: Flask) -> None:

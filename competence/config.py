@@ -98,6 +98,16 @@ def from_environment(instance_path: str) -> dict:
         # and in any case this many hours after sign-in; "remember me" lasts no longer.
         "SESSION_IDLE_MINUTES": _int("SESSION_IDLE_MINUTES", 30),
         "SESSION_MAX_HOURS": _int("SESSION_MAX_HOURS", 12),
+        # Roles that must sign in with a second factor (an authenticator app); others may.
+        "SECOND_FACTOR_ROLES": tuple(
+            role.strip()
+            for role in os.environ.get("SECOND_FACTOR_ROLES", "admin,methodist,coordinator").split(
+                ","
+            )
+            if role.strip()
+        ),
+        # The name shown in the authenticator app next to the account.
+        "SECOND_FACTOR_ISSUER": os.environ.get("SECOND_FACTOR_ISSUER", "ХКИРО"),
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE"),
         "REMEMBER_COOKIE_HTTPONLY": True,

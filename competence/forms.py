@@ -34,12 +34,22 @@ portal_translations = PortalTranslations()
 
 
 class PortalForm(FlaskForm):
-    """A Flask-WTF form whose built-in messages come in the user's language."""
+    """A Flask-WTF form whose built-in messages come in the user's language.
+
+    Every one-line text field (names, titles, codes) and every uploaded file's name of every
+    form is checked with `PlainText`, so no domain can forget it; multi-line texts keep what
+    is pasted into them (a soft hyphen from a word processor), NUL excepted (`web.py`).
+    """
 
     class Meta:
         def get_translations(self, form):
             """Use the portal's catalogue before WTForms' own."""
             return portal_translations
+
+    def validate(self, extra_validators=None) -> bool:
+        """Validate as WTForms does, then refuse hidden characters in names and file names."""
+        valid = super().validate(extra_validators)
+        return _refuse_hidden_characters(self) and valid
 
 
 def _wtforms_messages():  # pragma: no cover - never called, read by pybabel
@@ -101,6 +111,53 @@ class PlainText:
                     char=describe_character(char),
                 )
             )
+
+
+def _one_line_texts(form):
+    """Yield the one-line text fields and file fields of a form and of its nested forms."""
+    from flask_wtf.file import FileField
+    from wtforms import FieldList, FormField, HiddenField, PasswordField, StringField
+    from wtforms.fields import TextAreaField
+
+    for field in form:
+        if isinstance(field, FormField):
+            yield from _one_line_texts(field.form)
+        elif isinstance(field, FieldList):
+            for entry in field.entries:
+                if isinstance(entry, FormField):
+                    yield from _one_line_texts(entry.form)
+                else:
+                    yield from _one_line_texts([entry])
+        elif isinstance(field, FileField):
+            yield field, getattr(field.data, "filename", None)
+        elif isinstance(field, StringField) and not isinstance(
+            field, TextAreaField | PasswordField | HiddenField
+        ):
+            yield field, field.data
+
+
+def _refuse_hidden_characters(form) -> bool:
+    """Add an error to each one-line field or file name holding a hidden character."""
+    clean = True
+    for field, text in _one_line_texts(form):
+        char = hidden_character(text) if isinstance(text, str) else None
+        if char is None:
+            continue
+        clean = False
+        message = _l(
+            "The text contains an invisible or control character (%(char)s). "
+            "Remove it and type the text again.",
+            char=describe_character(char),
+        )
+        if hasattr(field.data, "filename"):
+            message = _l(
+                "The file name contains an invisible or control character (%(char)s). "
+                "Rename the file and choose it again.",
+                char=describe_character(char),
+            )
+        if str(message) not in [str(error) for error in field.errors]:
+            field.errors = [*field.errors, str(message)]
+    return clean
 
 
 class ConfirmForm(PortalForm):

@@ -32,6 +32,9 @@ BASE_CONFIG = {
     # Tests sign in many times a minute; tests/accounts/test_rate_limits.py turns it on.
     "RATELIMIT_ENABLED": False,
     "RATELIMIT_STORAGE_URI": "memory://",
+    # Most tests sign in as administrators and methodists without a phone; the second factor
+    # is required in tests/accounts/test_second_factor.py and in the browser tests.
+    "SECOND_FACTOR_ROLES": (),
 }
 
 

@@ -85,3 +85,29 @@ def post_form(client, url: str, data: dict, page: str | None = None, **kwargs):
 def login(client, email="teacher@example.org", password=PASSWORD):
     """Sign in through the login form and return the response."""
     return post_form(client, "/login", {"email": email, "password": password})
+
+
+def enable_second_factor(user: User) -> tuple[str, list[str]]:
+    """Connect an authenticator to the user; return its secret and the ten recovery codes."""
+    import pyotp
+
+    from competence.accounts import second_factor
+
+    secret = pyotp.random_base32(32)
+    codes = second_factor.enable(user, secret, pyotp.TOTP(secret).now())
+    return secret, codes
+
+
+def next_code(secret: str) -> str:
+    """Return the authenticator's code of the next time step (the current one may be spent)."""
+    import time
+
+    import pyotp
+
+    return pyotp.TOTP(secret).at(time.time() + 30)
+
+
+def login_with_code(client, secret: str, email: str, password=PASSWORD):
+    """Sign in with the password, then the next authenticator code; return the response."""
+    login(client, email, password)
+    return post_form(client, "/login/code", {"code": next_code(secret)})

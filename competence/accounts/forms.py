@@ -183,3 +183,26 @@ class ConsentForm(PortalForm):
         validators=[DataRequired(_l("Without the consent the portal cannot be used."))],
     )
     submit = SubmitField(_l("Accept"))
+
+
+class SecondFactorCodeForm(PortalForm):
+    """A code from the authenticator app, or a recovery code."""
+
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(REQUIRED), Length(max=40)],
+        description=_l("Six digits from the app, or one of your recovery codes."),
+        render_kw={"autocomplete": "one-time-code"},
+    )
+    submit = SubmitField(_l("Confirm"))
+
+
+class SecondFactorSetupForm(PortalForm):
+    """Confirm the connection of an authenticator app with the code it shows."""
+
+    code = StringField(
+        _l("Code from the app"),
+        validators=[DataRequired(REQUIRED), Length(max=40)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )
+    submit = SubmitField(_l("Turn on"))

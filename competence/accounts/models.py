@@ -171,3 +171,34 @@ class UserSession(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship()
+
+
+class SecondFactor(db.Model):
+    """A user's authenticator app (TOTP, RFC 6238), asked for after the password."""
+
+    __tablename__ = "second_factors"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    # The shared secret (base32). The server must read it to check codes, so it cannot be
+    # hashed; backups hold it like they hold password hashes (see docs/second-factor.md).
+    secret: Mapped[str] = mapped_column(String(64))
+    enabled_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The time step of the last accepted code: a code is accepted once, even within its step.
+    last_step: Mapped[int] = mapped_column(default=0)
+
+    user: Mapped[User] = relationship()
+
+
+class RecoveryCode(db.Model):
+    """A single-use code that stands in for the authenticator when the device is lost."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # SHA-256 of the normalised code; a code carries 80 random bits, so no slow hash is needed.
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

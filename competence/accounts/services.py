@@ -346,10 +346,21 @@ def update_profile(user: User, profile: ProfileData, email: str) -> bool:
     new_email = normalize_email(email)
     confirmation_sent = False
     if new_email != user.email:
-        if find_by_email(new_email) is not None:
-            db.session.rollback()
-            raise EmailTaken(_l("This address is already used by another account."), field="email")
-        _send_confirmation(user, new_email)
+        owner = find_by_email(new_email)
+        if owner is None:
+            _send_confirmation(user, new_email)
+        else:
+            # The same answer as for a free address, or the form would tell anyone signed in
+            # which addresses have accounts; the address's owner hears of the attempt instead.
+            queue_email(
+                "address_claimed",
+                owner.email,
+                _l("Someone tried to use your address for another account"),
+                "address_claimed",
+                locale=owner.locale,
+                user=owner,
+                link=external_url("accounts.forgot_password"),
+            )
         confirmation_sent = True
     db.session.commit()
     return confirmation_sent

@@ -14,7 +14,15 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
-from competence.accounts import consent, services, session_views, sessions, tokens
+from competence.accounts import (
+    consent,
+    second_factor,
+    second_factor_views,
+    services,
+    session_views,
+    sessions,
+    tokens,
+)
 from competence.accounts.forms import (
     ChangePasswordForm,
     ConsentForm,
@@ -28,12 +36,13 @@ from competence.accounts.services import AccountError, EmailNotConfirmed, Profil
 from competence.audit import events as audit_events
 from competence.errors import keeps_input_on_csrf_failure
 from competence.extensions import db, limiter, submitted_email
-from competence.redirects import redirect_back
+from competence.redirects import redirect_back, safe_target
 from competence.schools.services import region_with_schools
 from competence.staff.moves import pending_move_of
 
 bp = Blueprint("accounts", __name__)
 session_views.register(bp)
+second_factor_views.register(bp)
 
 TOKEN_STATUS = {"invalid": 400, "expired": 410, "used": 410, "revoked": 410}
 
@@ -188,6 +197,10 @@ def login():
             form.form_errors.append(str(error.message))
             status, unconfirmed = error.status, isinstance(error, EmailNotConfirmed)
         else:
+            if second_factor.is_enabled(user):
+                second_factor_views.start_pending(user, form.remember.data)
+                target = safe_target(request.args.get("next"), "") or None
+                return redirect(url_for("accounts.second_factor_login", next=target))
             sessions.sign_in(
                 user, request.remote_addr or "", request.user_agent.string, form.remember.data
             )
@@ -319,7 +332,11 @@ def profile():
                 )
             return redirect(url_for("accounts.profile"))
     return render_template(
-        "accounts/profile.html", form=form, user=user, **session_views.listing(user)
+        "accounts/profile.html",
+        form=form,
+        user=user,
+        second_factor_on=second_factor.is_enabled(user),
+        **session_views.listing(user),
     ), status
 
 

@@ -1,12 +1,13 @@
 """Administration pages."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from competence import audit
+from competence.accounts import second_factor
 from competence.accounts.access import role_required
 from competence.accounts.models import Role, User
 from competence.admin import services
@@ -16,6 +17,7 @@ from competence.audit.queries import user_history
 from competence.audit.wording import tell
 from competence.errors import error_response
 from competence.extensions import db
+from competence.forms import ConfirmForm
 from competence.outbox import reading
 from competence.outbox.models import MessageStatus, OutboxMessage
 from competence.outbox.services import OutboxError, retry_now
@@ -95,7 +97,37 @@ def edit_user(user_id: int):
             flash(_("Saved.") if changed else _("Nothing has changed."), "success")
             return redirect(url_for("admin.edit_user", user_id=user.id))
     events = tell(db.session.scalars(user_history(user.id).order_by(AuditEvent.id.desc()).limit(5)))
-    return render_template("admin/user_edit.html", form=form, user=user, events=events), status
+    return render_template(
+        "admin/user_edit.html",
+        form=form,
+        user=user,
+        events=events,
+        second_factor_on=second_factor.is_enabled(user),
+        reset_form=ConfirmForm(),
+    ), status
+
+
+@bp.route("/users/<int:user_id>/second-factor/reset", methods=["POST"])
+def reset_second_factor(user_id: int):
+    """Remove a user's second factor (a lost phone); another administrator must do it."""
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    user = db.get_or_404(User, user_id)
+    try:
+        second_factor.reset_by_admin(current_user, user)
+    except second_factor.SecondFactorError as error:
+        flash(str(error.message), "danger")
+    else:
+        flash(
+            _(
+                "The second factor of %(name)s is reset; their sessions are ended. They will "
+                "connect an app again at the next sign-in.",
+                name=user.full_name,
+            ),
+            "success",
+        )
+    return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
 @bp.route("/registry", methods=["GET", "POST"])

@@ -187,6 +187,27 @@ ACTIONS: dict[str, Action] = {
         _l("Item analysis export"),
         _l("Item analysis of version %(number)s exported to XLSX: %(type)s %(object)s"),
     ),
+    "standard_round_opened": _a(
+        "content",
+        _l("Standard-setting round opening"),
+        _l("Standard-setting round %(object)s opened: %(instrument)s, %(competence)s"),
+        {"panel": _l("panellists: %(value)s")},
+    ),
+    "standard_ratings_finished": _a(
+        "content",
+        _l("Standard-setting ratings finished"),
+        _l("Ratings of the standard-setting round %(object)s finished"),
+        {"items": _l("items: %(value)s")},
+    ),
+    "standard_cut_adopted": _a(
+        "content",
+        _l("Cut adoption"),
+        _l(
+            "Standard-setting round %(object)s closed, cut %(cut)s adopted into the draft: "
+            "%(instrument)s, %(competence)s"
+        ),
+        {"panel": _l("panellists: %(value)s")},
+    ),
     "catalog_module_saved": _a("content", _l("Module saving"), _l("Module %(object)s saved")),
     "catalog_module_retired": _a(
         "content",

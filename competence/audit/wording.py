@@ -29,6 +29,7 @@ OBJECT_TYPES = {
     "scale": _l("Scale"),
     "framework": _l("Framework"),
     "instrument": _l("Instrument"),
+    "standard_round": _l("Standard-setting round"),
     "track_module": _l("Module of a development track"),
     "outbox_message": _l("Letter"),
     "outbox": _l("Outbox"),

@@ -192,6 +192,14 @@ def serve_command(host: str, port: int) -> None:
     if "PUBLIC_URL" not in os.environ:
         # Links in e-mails and certificates should lead to the portal actually being served.
         app.config["PUBLIC_URL"] = f"http://{host}:{port}"
+    if "SECOND_FACTOR_ROLES" not in os.environ:
+        # The demo accounts are for trying the portal without a phone at hand; production
+        # (gunicorn) requires the second factor of administrators, methodists and coordinators.
+        app.config["SECOND_FACTOR_ROLES"] = ()
+        click.echo(
+            "Demo: the second factor is optional for every role "
+            "(SECOND_FACTOR_ROLES=admin,methodist,coordinator requires it, as in production)"
+        )
     tasks = [deliver_due, close_expired, resume_stalled_batches, purge_expired]
     if not app.config["MAIL_DELIVERY_ENABLED"]:
         # The outbox page masks the links in letters; on a development machine without SMTP

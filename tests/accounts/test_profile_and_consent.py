@@ -1,10 +1,13 @@
 """Editing the profile, changing the e-mail, and accepting a new consent version."""
 
+import re
+
 from sqlalchemy import func, select
 
 from competence.accounts import consent
 from competence.accounts.models import ConsentRecord, User
 from competence.extensions import db
+from competence.outbox.models import OutboxMessage
 from competence.outbox.services import deliver_due
 from competence.staff.models import SchoolMoveRequest
 from tests.factories import login, make_school, make_user, post_form
@@ -59,17 +62,25 @@ def test_a_new_email_takes_effect_only_after_confirmation(mail_client, smtp):
     assert user.email == "new.address@example.org"
 
 
-def test_an_email_of_another_account_is_refused(client):
+def test_an_email_of_another_account_answers_as_a_free_one_and_tells_its_owner(client):
+    """The profile must not tell which addresses have accounts (issue 13, defect 8)."""
     user = make_user()
-    make_user(email="colleague@example.org")
+    make_user(email="colleague@example.org", full_name="Коллегова Ольга")
     login(client)
-    response = post_form(
-        client, "/profile", profile_form(user.school, email="colleague@example.org")
-    )
-    assert response.status_code == 409
+    answers = []
+    for address in ("colleague@example.org", "nobody.here@example.org"):
+        response = post_form(client, "/profile", profile_form(user.school, email=address))
+        page = client.get(response.headers["Location"]).get_data(as_text=True)
+        flashed = re.findall(r'<div class="alert[^"]*"[^>]*>(.*?)<', page, re.S)
+        answers.append((response.status_code, [m.replace(address, "ADDRESS") for m in flashed]))
+    assert answers[0] == answers[1] and "ADDRESS" in str(answers[0])
     db.session.refresh(user)
     assert user.email == "teacher@example.org"
-    assert user.position == "teacher"  # nothing else was saved either
+    letters = db.session.execute(select(OutboxMessage.recipient, OutboxMessage.kind)).all()
+    # The owner hears of the attempt; no link that could take the address is sent anywhere.
+    assert ("colleague@example.org", "address_claimed") in letters
+    assert ("colleague@example.org", "confirm_email") not in letters
+    assert ("nobody.here@example.org", "confirm_email") in letters
 
 
 def test_a_new_consent_version_must_be_accepted_before_going_on(client):

@@ -20,6 +20,13 @@ CHROMIUM_FLAGS = [
 
 
 @pytest.fixture
+def app(app_factory):
+    """The portal as in production: administrators, methodists and coordinators must sign in
+    with a second factor, so every browser test that signs one in goes through it."""
+    return app_factory(SECOND_FACTOR_ROLES=("admin", "methodist", "coordinator"))
+
+
+@pytest.fixture
 def live_server(app):
     """Serve `app` on a free loopback port from a thread; yield its base address."""
     server = make_server("127.0.0.1", 0, app, threaded=True)

@@ -6,7 +6,7 @@ import pytest
 
 from competence.accounts.models import Role
 from tests.diagnostics.helpers import load_instruments
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, enable_second_factor, make_user, next_code
 from tests.measurement.helpers import KEY, cohort
 
 pytestmark = pytest.mark.browser
@@ -15,10 +15,14 @@ pytestmark = pytest.mark.browser
 SHOTS = os.environ.get("ITEM_ANALYSIS_SHOTS")
 
 
-def sign_in(page, live_server, email):
+def sign_in(page, live_server, email, secret):
     page.goto(live_server + "/login")
     page.fill("#email", email)
     page.fill("#password", PASSWORD)
+    page.click("#submit")
+    # Methodists sign in with a second factor, as in production.
+    page.wait_for_url("**/login/code**")
+    page.fill("#code", next_code(secret))
     page.click("#submit")
     page.wait_for_url("**/cabinet/")
 
@@ -27,9 +31,10 @@ def sign_in(page, live_server, email):
 def test_the_report_on_a_desktop_and_a_phone(live_server, request, device):
     view = request.getfixturevalue(device)
     load_instruments()
-    make_user(email="methodist@example.org", role=Role.METHODIST, position="methodist")
+    methodist = make_user(email="methodist@example.org", role=Role.METHODIST, position="methodist")
+    secret, _codes = enable_second_factor(methodist)
     cohort(12)
-    sign_in(view, live_server, "methodist@example.org")
+    sign_in(view, live_server, methodist.email, secret)
     view.goto(live_server + f"/instruments/instrument/{KEY}")
     view.click("text=анализ заданий")
     view.wait_for_selector("#items")

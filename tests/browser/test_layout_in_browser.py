@@ -4,7 +4,7 @@ import pytest
 
 from competence.accounts.models import Role
 from tests.diagnostics.helpers import load_instruments
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, enable_second_factor, make_user, next_code
 
 pytestmark = pytest.mark.browser
 
@@ -15,17 +15,22 @@ LINES = (
 )
 
 
-def sign_in(page, live_server, email):
+def sign_in(page, live_server, email, secret=None):
     page.goto(live_server + "/login")
     page.fill("#email", email)
     page.fill("#password", PASSWORD)
     page.click("#submit")
+    if secret is not None:
+        page.wait_for_url("**/login/code**")
+        page.fill("#code", next_code(secret))
+        page.click("#submit")
     page.wait_for_url("**/cabinet/")
 
 
 def test_admin_pages_on_a_phone(live_server, phone):
     admin = make_user(email="administrator.of.the.portal@khkiro.example", role=Role.ADMIN)
-    sign_in(phone, live_server, admin.email)
+    secret, _codes = enable_second_factor(admin)
+    sign_in(phone, live_server, admin.email, secret)
     phone.goto(live_server + f"/admin/users/{admin.id}")
     # Every tab of the administration is on screen, none cut off.
     for box in (tab.bounding_box() for tab in phone.query_selector_all(".nav-pills .nav-link")):

@@ -237,6 +237,8 @@ def test_reorder_postpone_decline_and_done_with_evidence(teacher):
         ("scan.pdf", b"", 400, "Файл пуст"),
         ("scan.pdf", b"not a pdf at all", 415, "не соответствует его типу"),
         ("scan.pdf", b"%PDF-" + b"0" * (10 * 1024 * 1024), 413, "больше 10 МБ"),
+        # A right-to-left override shows "scan\u202efdp.exe" as "scanexe.pdf" (issue 13, 12).
+        ("scan\u202efdp.pdf", PDF, 422, "Имя файла содержит невидимый или управляющий символ"),
     ],
 )
 def test_bad_evidence_files_are_refused_and_change_nothing(
