@@ -140,7 +140,8 @@ def _refuse_hidden_characters(form) -> bool:
     """Add an error to each one-line field or file name holding a hidden character."""
     clean = True
     for field, text in _one_line_texts(form):
-        char = hidden_character(text) if isinstance(text, str) else None
+        # Line breaks around a pasted title are trimmed by the services, not refused.
+        char = hidden_character(text.strip()) if isinstance(text, str) else None
         if char is None:
             continue
         clean = False

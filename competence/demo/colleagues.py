@@ -124,7 +124,7 @@ def _take(user: User, document: ContentDocument, skill: float, rng: random.Rando
     """Take an instrument to the end with simulated answers; date it `days_ago` days back."""
     attempt = diagnostics.start(user, document)
     ready = diagnostics.instrument_of(attempt)
-    for item in ready.instrument.items:
+    for item in diagnostics.attempt_items(attempt, ready.instrument):
         db.session.refresh(attempt)
         answer = simulated_answer(item, ready.scales, skill, rng)
         diagnostics.save_answer(attempt, item.id, answer, attempt.sequence)

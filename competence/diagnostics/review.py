@@ -15,6 +15,7 @@ from flask_babel import to_user_timezone
 from competence.database import utcnow
 from competence.diagnostics.models import Attempt
 from competence.diagnostics.rules import attempts_left, attempts_of
+from competence.diagnostics.sittings import attempt_items
 from competence.diagnostics.submission import answers_of, instrument_of
 from competence.instruments import spec
 from competence.instruments.itemspec import Item
@@ -97,13 +98,13 @@ def review_access(attempt: Attempt) -> ReviewAccess:
 
 
 def review_rows(attempt: Attempt, key_shown: bool) -> list[ReviewRow]:
-    """Return the questions of an attempt in written order with the taker's answers."""
+    """Return the questions of an attempt (its form, if drawn) in written order with answers."""
     ready = instrument_of(attempt)
     answers = answers_of(attempt)
     credits = attempt.item_scores or {}
     return [
         _row(number, item, answers.get(item.id), credits.get(item.id), ready.scales, key_shown)
-        for number, item in enumerate(ready.instrument.items, start=1)
+        for number, item in enumerate(attempt_items(attempt, ready.instrument), start=1)
     ]
 
 

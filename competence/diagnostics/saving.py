@@ -12,9 +12,10 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from competence.database import utcnow
-from competence.diagnostics.answers import AnswerError, item_by_id, parse_answer, raw_from_form
+from competence.diagnostics.answers import AnswerError, parse_answer, raw_from_form
 from competence.diagnostics.models import Attempt, AttemptAnswer, AttemptStatus
 from competence.diagnostics.pagetokens import attempt_tokens, from_page
+from competence.diagnostics.sittings import attempt_item, attempt_items
 from competence.diagnostics.submission import answers_of, close_if_expired, instrument_of
 from competence.extensions import db
 
@@ -126,7 +127,8 @@ def save_answer(attempt: Attempt, item_id, raw, sequence) -> Progress:
     if close_if_expired(attempt) or attempt.is_submitted:
         raise AttemptClosed()
     ready = instrument_of(attempt)
-    item = item_by_id(ready.instrument, item_id) if isinstance(item_id, str) else None
+    # An item of the bank that this sitting did not draw is as unknown as a made-up id.
+    item = attempt_item(attempt, ready.instrument, item_id)
     if item is None:
         raise UnknownItem()
     check_sequence(sequence)
@@ -144,7 +146,8 @@ def save_page_answer(attempt: Attempt, item_id, raw, sequence) -> Progress:
     if close_if_expired(attempt) or attempt.is_submitted:
         raise AttemptClosed()
     ready = instrument_of(attempt)
-    item = item_by_id(ready.instrument, item_id) if isinstance(item_id, str) else None
+    # An item of the bank that this sitting did not draw is as unknown as a made-up id.
+    item = attempt_item(attempt, ready.instrument, item_id)
     if item is None:
         raise UnknownItem()
     check_sequence(sequence)
@@ -163,7 +166,7 @@ def save_form(attempt: Attempt, form, sequence: int) -> tuple[int, dict[str, str
     ready = instrument_of(attempt)
     tokens = attempt_tokens(attempt)
     values, errors = {}, {}
-    for item in ready.instrument.items:
+    for item in attempt_items(attempt, ready.instrument):
         try:
             raw = from_page(item, tokens, raw_from_form(item, form, tokens))
             values[item.id] = parse_answer(item, ready.scales, raw)

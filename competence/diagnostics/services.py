@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from competence.accounts.models import User
 from competence.database import utcnow
+from competence.diagnostics import sittings
 from competence.diagnostics.models import Attempt, AttemptStatus
 from competence.diagnostics.rules import (
     TAKER_ROLES,
@@ -36,6 +37,7 @@ from competence.diagnostics.saving import (
     save_form,
     save_page_answer,
 )
+from competence.diagnostics.sittings import attempt_items
 from competence.diagnostics.submission import (
     DEADLINE_GRACE,
     answers_of,
@@ -65,6 +67,7 @@ __all__ = [
     "StaleSequence",
     "UnknownItem",
     "answers_of",
+    "attempt_items",
     "attempt_recorded",
     "attempt_submitted",
     "check_sequence",
@@ -106,6 +109,13 @@ class Offer:
     open_attempt: Attempt | None
     last_submitted: Attempt | None
     retake: RetakeStatus
+
+    @property
+    def questions(self) -> tuple[int, bool]:
+        """Return how many questions a sitting shows and whether that number is exact."""
+        if self.open_attempt is not None:
+            return len(self.open_attempt.layout["items"]), True
+        return sittings.questions_per_sitting(self.instrument)
 
 
 def offers_for(user: User) -> list[Offer]:
@@ -158,6 +168,8 @@ def start(user: User, document: ContentDocument) -> Attempt:
     status = retake_status(user, instrument, attempts)
     if not status.allowed:
         raise RetakeRefused(status.message)
+    rng = random.SystemRandom()
+    drawn = sittings.draw(instrument, document.id, attempts, rng)
     now = utcnow()
     attempt = Attempt(
         user_id=user.id,
@@ -165,7 +177,7 @@ def start(user: User, document: ContentDocument) -> Attempt:
         version_id=version.id,
         started_at=now,
         deadline_at=now + timedelta(minutes=instrument.time_limit_minutes),
-        layout=shuffled_layout(instrument, random.SystemRandom()),
+        layout=shuffled_layout(instrument, rng, drawn),
     )
     db.session.add(attempt)
     db.session.commit()

@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from competence.analytics.scoring import score_attempt
 from competence.database import utcnow
 from competence.diagnostics.models import Attempt, AttemptStatus, CompetenceScore, SubmitReason
+from competence.diagnostics.sittings import attempt_key
 from competence.extensions import db
 from competence.instruments.library import CompiledInstrument, compiled_version
 from competence.outbox.services import external_url, queue_email
@@ -59,11 +60,14 @@ def submit(attempt: Attempt, reason: str = SubmitReason.TAKER) -> Attempt:
         return attempt
     db.session.refresh(attempt)
     ready = instrument_of(attempt)
-    result = score_attempt(ready.scoring_key, answers_of(attempt))
+    # A sitting drawn from an item bank is scored over its form: an item it never showed is
+    # not a wrong answer.
+    key = attempt_key(attempt, ready.scoring_key)
+    answers = {k: v for k, v in answers_of(attempt).items() if k in key.item_ids}
+    result = score_attempt(key, answers)
     attempt.total_score = result.total
     attempt.item_scores = {
-        item.id: score
-        for item, score in zip(ready.instrument.items, result.item_scores, strict=True)
+        item.id: score for item, score in zip(key.items, result.item_scores, strict=True)
     }
     for row in result.competences:
         attempt.competence_scores.append(

@@ -4,6 +4,7 @@ import copy
 import re
 import string
 
+from competence.analytics.forms import sitting_size
 from competence.instruments import spec
 
 CHOICE_TYPES = ("single_choice", "multiple_choice", "situational")
@@ -45,6 +46,10 @@ def settings_into_form(content: dict, form, competence_choices, level_ids) -> No
             form.review_date.data = spec.review_date(review)
         except ValueError:  # an invalid draft (imported as is) shows the field empty
             form.review_date.data = None
+    form_size = content.get("form")
+    form.items_per_competence.data = (
+        form_size.get("items_per_competence") if isinstance(form_size, dict) else None
+    )
     form.competences.data = list(content.get("competences") or [])
     set_threshold_rows(form, content, competence_choices, level_ids)
 
@@ -101,6 +106,10 @@ def settings_from_form(content: dict, form) -> dict:
     else:
         result["review"] = review
     result["competences"] = list(form.competences.data or [])
+    if form.items_per_competence.data is None:
+        result.pop("form", None)
+    else:
+        result["form"] = {"items_per_competence": form.items_per_competence.data}
     for name in ("cut_scores", "thresholds"):
         rows = {row.key.data: number(row.value.data) for row in getattr(form, name)}
         rows = {key: value for key, value in rows.items() if value is not None}
@@ -123,6 +132,7 @@ def settings_from_form(content: dict, form) -> dict:
         "deficit_threshold",
         "thresholds",
         "competences",
+        "form",
         "items",
     ]
     return {key: result[key] for key in order if key in result} | {
@@ -164,6 +174,8 @@ def item_into_form(item: dict, form, competences: list[str]) -> None:
     form.type.data = item.get("type", "")
     form.stem.data = item.get("stem", "")
     form.comment.data = item.get("comment", "")
+    difficulty = item.get("difficulty")
+    form.difficulty.data = difficulty if isinstance(difficulty, str) else ""
     weights = item.get("competences") or {}
     for competence in competences:
         form.weights.append_entry({"competence": competence, "weight": weights.get(competence)})
@@ -256,7 +268,41 @@ def item_from_form(form) -> dict:
         item["sequence"] = lines(form.sequence.data)
     if (form.comment.data or "").strip():
         item["comment"] = form.comment.data.strip()
+    if form.difficulty.data:
+        item["difficulty"] = form.difficulty.data
     return item
+
+
+# Every competence needs at least this many items when the instrument draws no forms.
+MIN_LINKED_ITEMS = 3
+
+
+def form_size(content: dict) -> int | None:
+    """Return a draft's items per competence in one sitting, if it states a usable one."""
+    form = content.get("form")
+    size = form.get("items_per_competence") if isinstance(form, dict) else None
+    if not isinstance(size, int) or isinstance(size, bool) or size < 1:
+        return None
+    return size
+
+
+def items_needed(content: dict) -> int:
+    """Return how many items each competence of a draft must be linked to."""
+    return max(form_size(content) or 0, MIN_LINKED_ITEMS)
+
+
+def bank_counts(content: dict) -> tuple[int, int, bool]:
+    """Return the items of a draft's bank, the items of one sitting, and whether that is exact.
+
+    Drafts may be invalid: what cannot be read counts as absent.
+    """
+    items = [item for item in content.get("items") or [] if isinstance(item, dict)]
+    links = [
+        tuple(item["competences"]) if isinstance(item.get("competences"), dict) else ()
+        for item in items
+    ]
+    sitting, exact = sitting_size(links, form_size(content))
+    return len(items), sitting, exact
 
 
 def linked_counts(content: dict) -> dict[str, int]:

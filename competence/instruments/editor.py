@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from competence.forms import ConfirmForm
 from competence.instruments import editing, placement, services, spec, wording
 from competence.instruments.forms import (
+    DIFFICULTIES,
     ITEM_TYPES,
     AreaForm,
     CompetenceForm,
@@ -117,6 +118,9 @@ def render_draft(kind: str, key: str, publish_errors=None, form=None):
         level_titles=_level_titles(content),
         competence_labels=_competence_labels(framework),
         counts=editing.linked_counts(content),
+        needed=editing.items_needed(content),
+        bank=editing.bank_counts(content),
+        difficulties=DIFFICULTIES,
         item_types=ITEM_TYPES,
         confirm=ConfirmForm(),
         attempted=publish_errors is not None,

@@ -48,6 +48,8 @@ ITEM_TYPES = {
     "ordering": _l("Ordering"),
 }
 
+DIFFICULTIES = {"easy": _l("easy"), "medium": _l("medium"), "hard": _l("hard")}
+
 
 def unix_newlines(value):
     """Turn Windows (\\r\\n) and old Mac (\\r) line breaks into \\n."""
@@ -162,6 +164,15 @@ class SettingsForm(EditorForm):
         ),
     )
     review_date = DateField(_l("Review opens on"), validators=[Optional()])
+    items_per_competence = IntegerField(
+        _l("Items per competence in one sitting"),
+        validators=[Optional(), NumberRange(3, 60, WHOLE_NUMBER)],
+        description=_l(
+            "Blank: every sitting shows every item. A number: the items form a bank, and each "
+            "sitting draws this many items of every competence, matched in difficulty, avoiding "
+            "items the teacher has seen. Every competence needs at least this many items."
+        ),
+    )
     competences = MultiCheckboxField(_l("Competences it measures"), choices=[])
     cut_scores = FieldList(FormField(ThresholdForm))
     thresholds = FieldList(FormField(ThresholdForm))
@@ -220,6 +231,15 @@ class ItemForm(EditorForm):
     )
     comment = TextAreaField(
         _l("Methodist's note on the key (never shown to teachers)"), render_kw={"rows": 4}
+    )
+    difficulty = SelectField(
+        _l("Difficulty"),
+        choices=[("", _l("not stated (counts as medium)")), *DIFFICULTIES.items()],
+        default="",
+        description=_l(
+            "Sittings drawn from a bank are matched on it until the items are calibrated on "
+            "teachers' answers."
+        ),
     )
     weights = FieldList(FormField(WeightForm))
     options = FieldList(FormField(OptionForm))

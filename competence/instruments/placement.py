@@ -10,6 +10,7 @@ SETTINGS_PATHS = {
     ("retake", "cooldown_days"): "cooldown_days",
     ("retake", "attempts_per_year"): "attempts_per_year",
     ("review",): "review",
+    ("form", "items_per_competence"): "items_per_competence",
 }
 
 

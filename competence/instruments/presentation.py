@@ -14,18 +14,23 @@ from competence.instruments import spec
 from competence.instruments.itemspec import Item
 
 
-def shuffled_layout(instrument: spec.Instrument, rng: random.Random) -> dict:
+def shuffled_layout(
+    instrument: spec.Instrument, rng: random.Random, drawn: tuple[str, ...] | None = None
+) -> dict:
     """Return a random order of items and, inside each item, of what it offers (plain data).
 
     The layout is stored with an attempt, so the taker sees the same order on every visit.
     Option orders hold option ids; matching and ordering orders hold indices into the
     YAML lists (right-hand entries: pairs, then distractors). The secret keys the page's
-    tokens (see PageTokens) and must never be shown to the taker.
+    tokens (see PageTokens) and must never be shown to the taker. With `drawn` (the form of
+    a sitting drawn from an item bank) only those items are laid out, and their ids are kept
+    under "form" in written order.
     """
-    items = [item.id for item in instrument.items]
+    shown = [item for item in instrument.items if drawn is None or item.id in drawn]
+    items = [item.id for item in shown]
     rng.shuffle(items)
     options, entries = {}, {}
-    for item in instrument.items:
+    for item in shown:
         body = item.body
         if hasattr(body, "options"):
             order = [option.id for option in body.options]
@@ -42,7 +47,10 @@ def shuffled_layout(instrument: spec.Instrument, rng: random.Random) -> dict:
                 rng.shuffle(order)
             entries[item.id] = order
     secret = f"{rng.getrandbits(128):032x}"
-    return {"items": items, "options": options, "entries": entries, "secret": secret}
+    layout = {"items": items, "options": options, "entries": entries, "secret": secret}
+    if drawn is not None:
+        layout["form"] = [item.id for item in shown]
+    return layout
 
 
 def canonical_layout(instrument: spec.Instrument) -> dict:

@@ -12,7 +12,7 @@ from competence.accounts.access import role_required
 from competence.accounts.models import Role
 from competence.extensions import db
 from competence.forms import ConfirmForm
-from competence.instruments import services, spec, wording
+from competence.instruments import editing, services, spec, wording
 from competence.instruments.forms import ImportForm, NewDocumentForm
 from competence.instruments.library import compiled, latest_published_versions
 from competence.instruments.models import ContentDocument, ContentKind, ContentVersion
@@ -101,8 +101,17 @@ def document(kind: str, key: str):
     versions = sorted(
         (v for v in doc.versions if v.is_published), key=lambda v: v.number, reverse=True
     )
+    shown = versions[0] if versions else doc.draft
+    bank = None
+    if kind == ContentKind.INSTRUMENT and shown is not None and isinstance(shown.content, dict):
+        bank = editing.bank_counts(shown.content)
     return render_template(
-        "instruments/document.html", doc=doc, versions=versions, draft=doc.draft, form=ConfirmForm()
+        "instruments/document.html",
+        doc=doc,
+        versions=versions,
+        draft=doc.draft,
+        bank=bank,
+        form=ConfirmForm(),
     )
 
 

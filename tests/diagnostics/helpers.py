@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from competence.diagnostics.models import Attempt, AttemptAnswer
 from competence.diagnostics.pagetokens import attempt_tokens, to_page
+from competence.diagnostics.sittings import attempt_items
 from competence.diagnostics.submission import instrument_of
 from competence.extensions import db
 from competence.instruments import services
@@ -123,7 +124,8 @@ def take(client, key, choose, only=None) -> Attempt:
     """Answer (some) items of an instrument with `choose`, then finish; return the attempt."""
     attempt = open_attempt(client, key)
     ready = instrument(key)
-    for item in ready.instrument.items:
+    # A banked instrument shows only the sitting's form; others show every item.
+    for item in attempt_items(attempt, ready.instrument):
         if only is None or item.id in only:
             response = save(client, attempt, item.id, choose(item, ready.scales))
             assert response.status_code == 200, response.json
