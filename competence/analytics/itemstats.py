@@ -6,7 +6,8 @@ the persons who answered both. A person's total is the mean of the items they an
 the number of items, which is the plain sum when nothing is missing; grouping by it keeps a
 person who sat a smaller form out of the lower group for that reason alone. Cronbach's alpha
 comes from the pairwise-complete covariance matrix C: alpha = k/(k-1) * (1 - trace C / sum C),
-and the variance of the total is sum C, so SEM = sqrt(sum C) * sqrt(1 - alpha).
+and the variance of the total is sum C, so SEM = sqrt(sum C) * sqrt(1 - alpha). A covariance of
+two items never answered together is taken as the mean of the known ones.
 """
 
 import math
@@ -122,8 +123,26 @@ def pairwise_covariance(scores: np.ndarray) -> np.ndarray:
     return np.where(pairs > 1, covariance, np.nan)
 
 
+def filled_covariance(covariance: np.ndarray) -> np.ndarray:
+    """Return the matrix with each unknown covariance replaced by the mean known covariance.
+
+    Two items of a bank may never share a sitting, so their covariance is unknown; the mean of
+    the others stands in for it. With every covariance known nothing changes. Unknown
+    variances (an item answered fewer than twice) stay unknown.
+    """
+    k = covariance.shape[0]
+    off = ~np.eye(k, dtype=bool)
+    unknown = off & np.isnan(covariance)
+    if not unknown.any():
+        return covariance
+    known = covariance[off & ~unknown]
+    mean = float(known.mean()) if known.size else math.nan
+    return np.where(unknown, mean, covariance)
+
+
 def alpha_from_covariance(covariance: np.ndarray) -> float:
     """Return Cronbach's alpha of the items of a covariance matrix (nan if undefined)."""
+    covariance = filled_covariance(covariance)
     k = covariance.shape[0]
     total = float(np.sum(covariance))
     if k < 2 or not math.isfinite(total) or total <= 0:
@@ -133,6 +152,7 @@ def alpha_from_covariance(covariance: np.ndarray) -> float:
 
 def alpha_if_deleted(covariance: np.ndarray) -> np.ndarray:
     """Return, per item, the alpha of the other items."""
+    covariance = filled_covariance(covariance)
     k = covariance.shape[0]
     if k < 3:
         return np.full(k, np.nan)
@@ -150,6 +170,7 @@ def form_reliability(covariance: np.ndarray, length: int) -> tuple[float, float]
     The form's items are taken to be average items of the bank (the mean variance and the mean
     covariance), which for `length` equal to the bank size gives the bank's own figures.
     """
+    covariance = filled_covariance(covariance)
     k = covariance.shape[0]
     if k < 2 or length < 2 or not np.all(np.isfinite(covariance)):
         return math.nan, math.nan
@@ -218,7 +239,7 @@ def analyse_items(scores: np.ndarray) -> ScaleAnalysis:
     upper_lower = _group_facility(matrix, upper) - _group_facility(matrix, lower)
     covariance = pairwise_covariance(matrix)
     alpha = alpha_from_covariance(covariance)
-    total_variance = float(np.sum(covariance))
+    total_variance = float(np.sum(filled_covariance(covariance)))
     sd_total = math.sqrt(total_variance) if total_variance > 0 else math.nan
     sem = sd_total * math.sqrt(1 - alpha) if alpha <= 1 else math.nan
     if_deleted = alpha_if_deleted(covariance)

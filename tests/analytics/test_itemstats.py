@@ -161,3 +161,28 @@ def test_distractor_analysis_of_multiple_choice():
     result = analyse_distractors(choices, np.array([4.0, 3, 2, 1]), ["a", "b", "c"], {"a", "b"})
     assert [o.share for o in result.options] == [0.5, 0.5, 0.25]
     assert result.omitted == 0.25
+
+
+def test_items_never_answered_together_get_the_mean_covariance():
+    rng = np.random.default_rng(11)
+    ability = rng.normal(size=400)
+    scores = (rng.random((400, 4)) < 1 / (1 + np.exp(-ability[:, None]))).astype(float)
+    # Items 0 and 3 never share a sitting: half the persons saw 0, the other half 3.
+    scores[:200, 3] = nan
+    scores[200:, 0] = nan
+    covariance = pairwise_covariance(scores)
+    assert math.isnan(covariance[0, 3])
+    result = analyse_items(scores)
+    known = [
+        covariance[i, j]
+        for i in range(4)
+        for j in range(4)
+        if i != j and (i, j) not in {(0, 3), (3, 0)}
+    ]
+    filled = covariance.copy()
+    filled[0, 3] = filled[3, 0] = np.mean(known)
+    assert result.alpha == pytest.approx(4 / 3 * (1 - np.trace(filled) / filled.sum()))
+    assert math.isfinite(result.sem)
+    assert all(math.isfinite(item.alpha_if_deleted) for item in result.items)
+    alpha, sd = form_reliability(covariance, 3)
+    assert math.isfinite(alpha) and math.isfinite(sd)
