@@ -15,7 +15,11 @@ def take(user, choose, key=KEY):
     """Start an attempt, store an answer per item from `choose(item, scales)` and submit it."""
     attempt = diagnostics.start(user, document(key))
     ready = instrument(key)
+    # A sitting drawn from an item bank shows only its form: answer only what it shows.
+    sitting = set(attempt.layout["items"])
     for item in ready.instrument.items:
+        if item.id not in sitting:
+            continue
         answer = choose(item, ready.scales)
         if answer is not None:
             db.session.add(AttemptAnswer(attempt_id=attempt.id, item_id=item.id, value=answer))
