@@ -17,7 +17,7 @@ from competence.accounts.reference import (
     SCHOOL_GROUP_LABELS,
     SUBJECTS,
 )
-from competence.analytics.figures import shown_difference, shown_score
+from competence.analytics.figures import shown_change, shown_difference, shown_score, shown_sem
 
 # Pages a signed-in user may open before accepting the current consent version.
 CONSENT_EXEMPT_ENDPOINTS = {
@@ -131,6 +131,8 @@ def init_app(app: Flask) -> None:
     # Every score and change a template prints goes through the one display rule.
     app.jinja_env.globals["shown_score"] = shown_score
     app.jinja_env.globals["shown_difference"] = shown_difference
+    app.jinja_env.globals["shown_change"] = shown_change
+    app.jinja_env.globals["shown_sem"] = shown_sem
     app.jinja_env.filters["paragraphs"] = paragraphs
     app.jinja_env.filters["unquote"] = unquote
     app.jinja_env.filters["number_input"] = number_input

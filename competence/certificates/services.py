@@ -23,6 +23,7 @@ from competence.diagnostics.profiles import growth
 from competence.diagnostics.services import attempt_recorded
 from competence.extensions import db
 from competence.instruments.library import compiled_version
+from competence.measurement.precision import attempt_precision
 from competence.outbox.services import external_url, queue_email
 from competence.tracks.models import DevelopmentTrack, ModuleStatus, TrackStatus
 
@@ -127,6 +128,9 @@ def track_content(track: DevelopmentTrack) -> Content:
             "after": row.current,
             "threshold_before": row.previous_threshold,
             "threshold_after": row.threshold,
+            # The errors at issue: a later calibration does not change what was certified.
+            "sem_before": row.previous_sem,
+            "sem_after": row.sem,
         }
         for row in (change.rows if change else ())
     ]
@@ -151,6 +155,7 @@ def attempt_content(attempt: Attempt) -> Content:
     """Describe a completed diagnostic with its profile summary."""
     ready = compiled_version(attempt.version_id)
     levels = {level.id: level.title for level in ready.level_scale.levels}
+    precisions = attempt_precision(attempt)
     return Content(
         title=ready.instrument.title,
         # A diagnostic is not a training programme: it has no academic hours to certify.
@@ -165,6 +170,7 @@ def attempt_content(attempt: Attempt) -> Content:
                     "threshold": row.threshold,
                     "level": levels.get(row.level, row.level),
                     "deficit": row.deficit,
+                    "sem": precisions[row.competence].sem,
                 }
                 for row in attempt.competence_scores
             ],

@@ -7,6 +7,7 @@ marked. Titles above the bars keep long Russian names readable at any width.
 from xml.sax.saxutils import escape
 
 from competence.analytics.figures import shown_score
+from competence.analytics.reliability import DECLINE, GROWTH
 
 # A narrow drawing: on a phone it is shown about its own size, so the text stays readable.
 WIDTH = 360
@@ -148,10 +149,12 @@ def growth_chart(rows, label: str, legend: tuple[str, str, str]) -> str:
         span = 3 * (thin + 2) - 2
         body.append(_threshold_mark(top, span, row.threshold))
         if row.previous is not None:
-            # Between the scores as shown, so that the figures on the page add up.
+            # Between the scores as shown, so that the figures on the page add up; coloured by
+            # the verdict against the error, so a change within it never reads as growth.
             change = row.shown_change
             sign = "+" if change > 0 else ""
-            tone = COLORS["ok"] if change > 0 else ("#6b7280" if change == 0 else COLORS["deficit"])
+            kind = row.change.kind
+            tone = {GROWTH: COLORS["ok"], DECLINE: COLORS["deficit"]}.get(kind, "#6b7280")
             body.append(
                 f'<text x="{LEFT + BAR_WIDTH + 6}" y="{top + 19:.1f}" '
                 f'font-weight="bold" fill="{tone}">{sign}{change}</text>'

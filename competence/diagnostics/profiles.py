@@ -2,10 +2,20 @@
 
 from dataclasses import dataclass
 
-from competence.analytics.figures import shown_depth, shown_difference, shown_score
+from competence.analytics.figures import (
+    ShownChange,
+    shown_band,
+    shown_change,
+    shown_depth,
+    shown_difference,
+    shown_score,
+    shown_sem,
+)
+from competence.analytics.reliability import MAX_SEM, MIN_CALIBRATION_ATTEMPTS, Precision
 from competence.analytics.scoring import is_strength
 from competence.diagnostics.models import Attempt
 from competence.instruments.library import compiled
+from competence.measurement.precision import attempt_precision
 
 
 @dataclass(frozen=True)
@@ -24,6 +34,8 @@ class CompetenceRow:
     depth: float
     # Where the row's level begins on the instrument's scale (its cut score).
     level_start: float = 0.0
+    # The standard error of the score, its source and the items behind it.
+    precision: Precision | None = None
 
     @property
     def strength(self) -> bool:
@@ -44,6 +56,16 @@ class CompetenceRow:
     def shown_depth(self) -> int:
         """Return the depth as shown: the shown threshold minus the shown score."""
         return shown_depth(self.score, self.threshold) if self.deficit else 0
+
+    @property
+    def shown_sem(self) -> int:
+        """Return the score's standard error of measurement as shown (the "± 9")."""
+        return shown_sem(self.precision.sem)
+
+    @property
+    def shown_band(self) -> tuple[int, int]:
+        """Return the band as shown: the shown score ± the shown SEM within 0..100."""
+        return shown_band(self.score, self.precision.sem, self.threshold)
 
 
 @dataclass(frozen=True)
@@ -70,6 +92,29 @@ class Profile:
         """Return the overall score as shown."""
         return shown_score(self.total)
 
+    @property
+    def precision_summary(self) -> "PrecisionSummary":
+        """Return where the rows' standard errors came from, for the note under the scores."""
+        found = [row.precision for row in self.rows]
+        calibrated = [p.n_attempts for p in found if p.n_attempts is not None]
+        return PrecisionSummary(
+            sources=frozenset(p.source for p in found),
+            min_items=min((p.n_items for p in found), default=0),
+            max_items=max((p.n_items for p in found), default=0),
+            min_attempts=min(calibrated, default=0),
+        )
+
+
+@dataclass(frozen=True)
+class PrecisionSummary:
+    """The sources of a profile's standard errors, the items and the attempts behind them."""
+
+    sources: frozenset[str]
+    min_items: int
+    max_items: int
+    min_attempts: int
+    min_calibration: int = MIN_CALIBRATION_ATTEMPTS
+
 
 def profile(attempt: Attempt) -> Profile:
     """Build the profile of a submitted attempt from its stored competence scores."""
@@ -78,6 +123,7 @@ def profile(attempt: Attempt) -> Profile:
     key = ready.scoring_key
     starts = dict(zip(key.levels, key.cut_scores, strict=True))
     stored = {row.competence: row for row in attempt.competence_scores}
+    precisions = attempt_precision(attempt)
     rows = []
     for competence_id, competence in ready.competences.items():
         row = stored[competence_id]
@@ -94,6 +140,7 @@ def profile(attempt: Attempt) -> Profile:
                 deficit=row.deficit,
                 depth=row.depth,
                 level_start=starts.get(row.level, 0.0),
+                precision=precisions[competence_id],
             )
         )
     return Profile(attempt, ready.instrument.title, tuple(rows), attempt.total_score or 0.0)
@@ -113,6 +160,11 @@ class GrowthRow:
     is_deficit: bool
     first_threshold: float | None = None
     previous_threshold: float | None = None
+    # Standard errors of measurement of each score, in points; an unknown one counts as the
+    # largest possible, so that a row built without it never calls a change growth.
+    sem: float = MAX_SEM
+    first_sem: float | None = None
+    previous_sem: float | None = None
 
     @property
     def shown_first(self) -> int | None:
@@ -143,6 +195,34 @@ class GrowthRow:
         """Return the change since the first attempt between the shown scores."""
         return shown_difference(self.current, self.first, self.threshold, self.first_threshold)
 
+    @property
+    def change(self) -> ShownChange | None:
+        """Return the change since the previous attempt with its verdict against the error."""
+        if self.previous is None:
+            return None
+        return shown_change(
+            self.current,
+            self.previous,
+            self.sem,
+            self.sem if self.previous_sem is None else self.previous_sem,
+            self.threshold,
+            self.previous_threshold,
+        )
+
+    @property
+    def change_since_first(self) -> ShownChange | None:
+        """Return the change since the first attempt with its verdict against the error."""
+        if self.first is None:
+            return None
+        return shown_change(
+            self.current,
+            self.first,
+            self.sem,
+            self.sem if self.first_sem is None else self.first_sem,
+            self.threshold,
+            self.first_threshold,
+        )
+
 
 @dataclass(frozen=True)
 class Growth:
@@ -165,6 +245,8 @@ def growth(attempt: Attempt, earlier: list[Attempt]) -> Growth | None:
     first, previous = earlier[0], earlier[-1]
     first_scores = {row.competence: row for row in first.competence_scores}
     previous_scores = {row.competence: row for row in previous.competence_scores}
+    first_precision = attempt_precision(first)
+    previous_precision = attempt_precision(previous)
     current = profile(attempt)
     rows = []
     for row in current.rows:
@@ -183,9 +265,18 @@ def growth(attempt: Attempt, earlier: list[Attempt]) -> Growth | None:
                     first_scores[row.id].threshold if row.id in first_scores else None
                 ),
                 previous_threshold=before.threshold if before else None,
+                sem=row.precision.sem,
+                first_sem=_sem(first_precision, row.id),
+                previous_sem=_sem(previous_precision, row.id),
             )
         )
     return Growth(first, previous, tuple(rows))
+
+
+def _sem(precisions: dict[str, Precision], competence: str) -> float | None:
+    """Return the SEM of a competence among an attempt's precisions, if it measured it."""
+    found = precisions.get(competence)
+    return None if found is None else found.sem
 
 
 def shown_depths(attempt: Attempt) -> dict[str, int]:

@@ -60,6 +60,32 @@ def test_growth_chart_shows_three_bars_and_the_change():
     assert len(bars) == 4
 
 
+def test_the_growth_chart_colours_a_change_by_its_verdict_not_its_sign():
+    def row(title, previous, current, sem):
+        return GrowthRow(
+            title, title, None, previous, current, 65, None, False, sem=sem, previous_sem=sem
+        )
+
+    rows = [
+        row("Рост", 50, 75, 5.0),  # 1.96 * sqrt(50) = 13.9: +25 is beyond it
+        row("В пределах", 50, 75, 17.7),  # 49.1: it is not
+        row("Снижение", 75, 50, 5.0),
+        row("Без ошибки", 50, 75, 50.0),  # the largest error: nothing is beyond it
+    ]
+    svg = ET.fromstring(growth_chart(rows, "Изменение", ("первая", "предыдущая", "сейчас")))
+    changes = [
+        (t.text, t.get("fill")) for t in svg.iter(f"{SVG}text") if t.get("font-weight") == "bold"
+    ]
+    assert changes == [
+        ("+25", "#0f7f86"),
+        ("+25", "#6b7280"),
+        ("-25", "#c2410c"),
+        ("+25", "#6b7280"),
+    ]
+    # A row built without its errors takes the largest: it never calls a change growth.
+    assert GrowthRow("x", "x", None, 0, 100, 65, None, False).change.kind == "within_error"
+
+
 FONTS = [
     Path(__file__).parent.parent.parent / "static" / "fonts" / "PTSans-Regular.ttf",
     Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),  # Chromium's fallback, if present

@@ -94,15 +94,30 @@ def test_scores_gaps_and_changes_agree_on_every_page_and_pdf(client):
     download = client.get(f"/certificates/{certificate.number}.pdf")
     printed = pdf_flat(download.data)
     # Values float right of the titles: the text has them in the instrument's order.
-    assert "до / после, рост 85 % / 92 %, +7 39 % / 100 %, +61 0 % / 100 %, +100 " in printed
+    assert "до / после, изменение 85 % / 92 %, +7 39 % / 100 %, +61 0 % / 100 %, +100 " in printed
     assert "81 % / 69 %, -12" in printed
     assert "+8" not in printed and "-11" not in printed
+    # The verdicts on the changes, with the points a change must reach, read the same on the
+    # result page, the track page, the report and the certificate (estimated errors: 9 items
+    # for communication, 6 for teamwork, 7 for critical thinking).
+    verdicts = {
+        communication: ("+7", "в пределах погрешности (значимо от 50 п.)"),
+        teamwork: ("+61", "в пределах погрешности (значимо от 62 п.)"),
+        thinking: ("-12", "в пределах погрешности (значимо от 57 п.)"),
+        titles["emotional-intelligence"].title: ("+100", "рост (значимо от 57 п.)"),
+    }
+    for title, (change, verdict) in verdicts.items():
+        assert f"{title} — {verdict}" in printed
+        assert f"{change} {verdict}" in result.replace("−", "-")
+        assert f"{change} {verdict}" in page.replace("−", "-")
 
     report = client.get(f"/diagnostics/attempts/{retake.id}/report.pdf")
     assert report.status_code == 200 and report.mimetype == "application/pdf"
     text = pdf_flat(report.data)
     assert f"{communication} 85 92 +7" in text
     assert f"{thinking} 81 69 -12" in text
+    for title, (change, verdict) in verdicts.items():
+        assert f"{title} " in text and f"{change} · {verdict}" in text
     first_report = pdf_flat(client.get(f"/diagnostics/attempts/{source.id}/report.pdf").data)
     assert "39% при пороге 65%: не хватает 26 п." in first_report
     assert f"{teamwork} (−26)" in first_report and "(−27)" not in first_report

@@ -102,8 +102,10 @@ def test_retake_waits_for_the_cool_down_then_shows_growth(teacher):
     db.session.commit()
     second = take(teacher, "soft-skills", best_answer)
     page = teacher.get(f"/diagnostics/attempts/{second.id}/result").get_data(as_text=True)
-    assert "Рост" in page and "Закрыто 6 дефицитов" in page
-    assert "+100" in page
+    assert "Изменение по сравнению с прошлыми попытками" in page
+    assert "Закрыто 6 дефицитов" in page
+    # From none right to all right is beyond the error of any competence.
+    assert "+100" in page and "рост" in page and "в пределах погрешности" not in page
 
     second.submitted_at -= timedelta(days=91)
     second.started_at -= timedelta(days=91)
@@ -111,6 +113,7 @@ def test_retake_waits_for_the_cool_down_then_shows_growth(teacher):
     third = take(teacher, "soft-skills", worst_answer)
     page = teacher.get(f"/diagnostics/attempts/{third.id}/result").get_data(as_text=True)
     assert "−100" in page or "-100" in page
+    assert "снижение" in page
     history = teacher.get("/diagnostics/").get_data(as_text=True)
     for attempt in (first, second, third):
         assert f"/diagnostics/attempts/{attempt.id}/result" in history
@@ -232,7 +235,15 @@ def test_growth_is_stated_since_the_first_attempt_too(teacher):
     title = instrument("soft-skills").competences["communication"].title
     row = re.search(rf"<tr>\s*<td>{re.escape(title)}</td>(.*?)</tr>", page, re.S).group(1)
     cells = [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td.*?</td>", row, re.S)]
-    assert cells == ["33", "50", "84", "+34", "+51"]
+    # Communication has 9 items: SEM 100 * sqrt(0.25 / 8) = 17.7 points, so a change counts
+    # from 1.96 * sqrt(2) * 17.7 = 49.0, i.e. from 50 whole points.
+    assert cells == [
+        "33",
+        "50",
+        "84",
+        "+34в пределах погрешности (значимо от 50 п.)",
+        "+51рост (значимо от 50 п.)",
+    ]
     assert ">+34</text>" in page  # the chart's figure is the same difference
     # With two attempts the first one is the previous one: no repeated columns.
     page = teacher.get(f"/diagnostics/attempts/{second.id}/result").get_data(as_text=True)

@@ -96,5 +96,6 @@ def test_worked_solutions_keep_their_lines(methodist):
     assert page.status_code == 200
     for step in ("(x − 4)(2x + 1) = 3(x − 4)", "2x + 1 = 3", "x = 1.", "Ответ: 1."):
         assert f"<p>{step}</p>" in text
-    # The preview has the teacher's progress bar and timer as an attempt starts.
-    assert "Отвечено 0 из 32" in text and "90:00" in text
+    # The preview has the teacher's progress bar and timer as an attempt starts; it shows the
+    # whole item bank (66 items), and the limit fits a sitting of 6 items per competence.
+    assert "Отвечено 0 из 66" in text and "120:00" in text
