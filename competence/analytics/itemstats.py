@@ -7,7 +7,8 @@ the number of items, which is the plain sum when nothing is missing; grouping by
 person who sat a smaller form out of the lower group for that reason alone. Cronbach's alpha
 comes from the pairwise-complete covariance matrix C: alpha = k/(k-1) * (1 - trace C / sum C),
 and the variance of the total is sum C, so SEM = sqrt(sum C) * sqrt(1 - alpha). A covariance of
-two items never answered together is taken as the mean of the known ones.
+two items never answered together is taken as the mean of the known ones; an item answered
+fewer than twice is left out of alpha and SEM.
 """
 
 import math
@@ -123,13 +124,20 @@ def pairwise_covariance(scores: np.ndarray) -> np.ndarray:
     return np.where(pairs > 1, covariance, np.nan)
 
 
+def measured(covariance: np.ndarray) -> np.ndarray:
+    """Return, per item, whether its variance is known (it was answered at least twice)."""
+    return np.isfinite(np.diag(covariance))
+
+
 def filled_covariance(covariance: np.ndarray) -> np.ndarray:
-    """Return the matrix with each unknown covariance replaced by the mean known covariance.
+    """Return the covariances of the measured items, unknown ones replaced by the mean known one.
 
     Two items of a bank may never share a sitting, so their covariance is unknown; the mean of
-    the others stands in for it. With every covariance known nothing changes. Unknown
-    variances (an item answered fewer than twice) stay unknown.
+    the others stands in for it. With every covariance known nothing changes. An item answered
+    fewer than twice has no variance and is left out (its row and column are dropped).
     """
+    keep = measured(covariance)
+    covariance = covariance[np.ix_(keep, keep)]
     k = covariance.shape[0]
     off = ~np.eye(k, dtype=bool)
     unknown = off & np.isnan(covariance)
@@ -151,17 +159,20 @@ def alpha_from_covariance(covariance: np.ndarray) -> float:
 
 
 def alpha_if_deleted(covariance: np.ndarray) -> np.ndarray:
-    """Return, per item, the alpha of the other items."""
+    """Return, per item, the alpha of the other items (nan for an item without a variance)."""
+    keep = measured(covariance)
+    result = np.full(covariance.shape[0], np.nan)
     covariance = filled_covariance(covariance)
     k = covariance.shape[0]
     if k < 3:
-        return np.full(k, np.nan)
+        return result
     variances = np.diag(covariance)
     traces = np.trace(covariance) - variances
     totals = np.sum(covariance) - 2 * covariance.sum(axis=1) + variances
     with np.errstate(invalid="ignore", divide="ignore"):
         alphas = (k - 1) / (k - 2) * (1 - traces / totals)
-    return np.where(totals > 0, alphas, np.nan)
+    result[keep] = np.where(totals > 0, alphas, np.nan)
+    return result
 
 
 def form_reliability(covariance: np.ndarray, length: int) -> tuple[float, float]:

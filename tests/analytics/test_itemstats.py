@@ -186,3 +186,14 @@ def test_items_never_answered_together_get_the_mean_covariance():
     assert all(math.isfinite(item.alpha_if_deleted) for item in result.items)
     alpha, sd = form_reliability(covariance, 3)
     assert math.isfinite(alpha) and math.isfinite(sd)
+
+
+def test_an_item_answered_once_is_left_out_of_alpha():
+    scores = np.column_stack([GUTTMAN, [1, nan, nan, nan]])
+    result = analyse_items(scores)
+    assert result.alpha == pytest.approx(0.75)
+    assert result.sem == pytest.approx(math.sqrt(5 / 3) * 0.5)
+    assert [item.alpha_if_deleted for item in result.items][:3] == pytest.approx(
+        [8 / 11, 0.5, 8 / 11]
+    )
+    assert math.isnan(result.items[3].alpha_if_deleted)
