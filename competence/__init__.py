@@ -111,7 +111,7 @@ def _register_blueprints(app: Flask) -> None:
     from competence.diagnostics.views import bp as diagnostics_bp
     from competence.instruments.views import bp as instruments_bp
     from competence.main.views import bp as main_bp
-    from competence.measurement import models as _measurement_models  # noqa: F401
+    from competence.measurement.views import bp as measurement_bp
     from competence.privacy.views import bp as privacy_bp
     from competence.schools.views import bp as schools_bp
     from competence.staff.views import bp as staff_bp
@@ -124,6 +124,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(instruments_bp)
+    app.register_blueprint(measurement_bp)
     app.register_blueprint(diagnostics_bp)
     app.register_blueprint(tracks_bp)
     app.register_blueprint(staff_bp)
@@ -141,6 +142,7 @@ def _register_cli(app: Flask) -> None:
     from competence.diagnostics.cli import diagnostics_cli
     from competence.instruments.cli import instruments_cli
     from competence.jobs_cli import jobs_cli
+    from competence.measurement.cli import analytics_cli
     from competence.outbox.cli import mail_cli
     from competence.privacy.cli import privacy_cli
     from competence.schools.cli import schools_cli
@@ -150,6 +152,7 @@ def _register_cli(app: Flask) -> None:
     for command in (
         mail_cli,
         accounts_cli,
+        analytics_cli,
         catalog_cli,
         diagnostics_cli,
         instruments_cli,

@@ -175,6 +175,18 @@ ACTIONS: dict[str, Action] = {
         _l("Draft import"),
         _l("Draft imported from «%(filename)s»: %(type)s %(object)s"),
     ),
+    "item_analysis_computed": _a(
+        "content",
+        _l("Item analysis"),
+        _l(
+            "Item analysis of version %(number)s stored, %(attempts)s attempts: %(type)s %(object)s"
+        ),
+    ),
+    "item_analysis_exported": _a(
+        "content",
+        _l("Item analysis export"),
+        _l("Item analysis of version %(number)s exported to XLSX: %(type)s %(object)s"),
+    ),
     "standard_round_opened": _a(
         "content",
         _l("Standard-setting round opening"),

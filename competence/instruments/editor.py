@@ -18,6 +18,9 @@ from competence.instruments.forms import (
 )
 from competence.instruments.models import ContentKind
 from competence.instruments.views import bp, draft_of
+from competence.measurement.labels import flag_label
+from competence.measurement.labels import number as statistic
+from competence.measurement.services import latest_item_statistics
 
 
 def _library() -> dict:
@@ -95,8 +98,13 @@ def render_draft(kind: str, key: str, publish_errors=None, form=None):
     # Errors of single items are listed under them; those of the list as a whole stay here.
     settings_errors = [e for e in errors if e.path[:1] != ("items",) or len(e.path) == 1]
     general = placement.place_errors(form, settings_errors, words, attach=not submitted)
+    calibrated, item_statistics = latest_item_statistics(doc)
     return render_template(
         "instruments/edit_instrument.html",
+        calibrated=calibrated,
+        item_statistics=item_statistics,
+        statistic=statistic,
+        flag_label=flag_label,
         doc=doc,
         draft=draft,
         content=content,

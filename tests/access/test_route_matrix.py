@@ -32,7 +32,8 @@ def url_values(rule, world) -> dict:
         if name in values and name != "number":
             found[name] = values[name]
         elif name == "number":
-            found[name] = 1 if endpoint == "instruments.export" else values["number"]
+            version = endpoint == "instruments.export" or endpoint.startswith("measurement.")
+            found[name] = 1 if version else values["number"]
         elif name == "key":
             if endpoint.startswith("tracks."):
                 found[name] = values["module_key"]
@@ -158,6 +159,9 @@ EXPECTED = {
     "POST /locale": "400 400 400 400 400 400 400 400",
     "GET /login": "200 302 302 302 302 302 302 302",
     "GET /login/code": "login 302 302 302 302 302 302 302",
+    "GET /measurement/instruments/<key>/v<int:number>": "login 403 403 403 403 403 200 200",
+    "POST /measurement/instruments/<key>/v<int:number>/calibrate": "login 403 403 403 403 403 302 302",
+    "GET /measurement/instruments/<key>/v<int:number>/item-analysis.xlsx": "login 403 403 403 403 403 200 200",
     "GET /password/change": "login 200 200 200 200 200 200 200",
     "GET /password/forgot": "200 200 200 200 200 200 200 200",
     "GET /password/reset/<token>": "400 400 400 400 400 400 400 400",
