@@ -124,6 +124,9 @@ def from_environment(instance_path: str) -> dict:
         "EVIDENCE_RETENTION_DAYS": _int("EVIDENCE_RETENTION_DAYS", 3 * 365),
         "PASSWORD_RESET_MAX_AGE": 30 * 60,
         "EMAIL_CONFIRM_MAX_AGE": 3 * 24 * 3600,
+        # Smallest group of teachers whose deficit figures are shown above the own school:
+        # smaller cells read «недостаточно данных» (docs/small-groups.md).
+        "ANALYTICS_MIN_GROUP": _int("ANALYTICS_MIN_GROUP", 5),
         "ARGON2_MEMORY_KIB": _int("ARGON2_MEMORY_KIB", 19 * 1024),
         "ARGON2_TIME_COST": _int("ARGON2_TIME_COST", 2),
     }

@@ -1,4 +1,4 @@
-"""`flask analytics ...`: item analysis of a file of scores and calibration of instruments."""
+"""`flask analytics ...`: item analysis of a file of scores, calibration, deficit shares."""
 
 import json
 import math
@@ -8,9 +8,13 @@ import click
 from flask.cli import AppGroup
 
 from competence.analytics.itemanalysis import ItemAnalysis, analyse, analysis_to_json
+from competence.measurement.deficits_cli import deficits_command
 from competence.measurement.responses import ResponseFileError, read_responses
 
-analytics_cli = AppGroup("analytics", help="Item analysis, reliability and Rasch calibration.")
+analytics_cli = AppGroup(
+    "analytics", help="Item analysis, reliability, Rasch calibration and deficit shares."
+)
+analytics_cli.add_command(deficits_command)
 
 
 def _cell(value: float | None, digits: int = 2) -> str:
