@@ -6,7 +6,7 @@ from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.i18n import translations as wtforms_translations
-from wtforms import SubmitField
+from wtforms import DateField, SubmitField
 from wtforms.validators import ValidationError
 
 
@@ -159,6 +159,20 @@ def _refuse_hidden_characters(form) -> bool:
         if str(message) not in [str(error) for error in field.errors]:
             field.errors = [*field.errors, str(message)]
     return clean
+
+
+class DayField(DateField):
+    """A calendar date; a malformed one is refused with a message that says so."""
+
+    def process_formdata(self, valuelist):
+        """Read the date, or note that it is not one."""
+        if not valuelist or not " ".join(valuelist).strip():
+            self.data = None
+            return
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_l("Enter a real date.")) from None
 
 
 class ConfirmForm(PortalForm):

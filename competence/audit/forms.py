@@ -1,29 +1,15 @@
 """The filter of the audit log (sent by GET, so no CSRF)."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, SelectField, StringField
+from wtforms import SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
 from competence.audit.actions import action_choices
 from competence.audit.wording import OBJECT_TYPES
-from competence.forms import PortalForm
+from competence.forms import DayField, PortalForm
 
 PAGE_SIZES = (25, 50, 100)
 DEFAULT_PAGE_SIZE = 50
-
-
-class _Day(DateField):
-    """A calendar date; a malformed one is refused with a message that says so."""
-
-    def process_formdata(self, valuelist):
-        """Read the date, or note that it is not one."""
-        if not valuelist or not " ".join(valuelist).strip():
-            self.data = None
-            return
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(_l("Enter a real date.")) from None
 
 
 class AuditFilterForm(PortalForm):
@@ -36,8 +22,8 @@ class AuditFilterForm(PortalForm):
     action = SelectField(_l("Action"), validators=[Optional()])
     object_type = SelectField(_l("Object"), validators=[Optional()])
     object_id = StringField(_l("Object number or key"), validators=[Optional(), Length(max=60)])
-    date_from = _Day(_l("From"), validators=[Optional()])
-    date_to = _Day(_l("To"), validators=[Optional()])
+    date_from = DayField(_l("From"), validators=[Optional()])
+    date_to = DayField(_l("To"), validators=[Optional()])
     per_page = SelectField(
         _l("Per page"),
         choices=[(str(size), str(size)) for size in PAGE_SIZES],

@@ -3,27 +3,13 @@
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, SelectField, StringField
+from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from competence.accounts.forms import MultiCheckboxField
-from competence.forms import PlainText, PortalForm
+from competence.forms import DayField, PlainText, PortalForm
 
 REQUIRED = _l("This field is required.")
-
-
-class _Deadline(DateField):
-    """A calendar date; a malformed one is refused with a message that says so."""
-
-    def process_formdata(self, valuelist):
-        """Read the date, or note that it is not one."""
-        if not valuelist or not " ".join(valuelist).strip():
-            self.data = None
-            return
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(_l("Enter a real date.")) from None
 
 
 class RoundForm(PortalForm):
@@ -34,7 +20,7 @@ class RoundForm(PortalForm):
         _l("Title of the round"),
         validators=[DataRequired(REQUIRED), Length(max=200), PlainText()],
     )
-    deadline = _Deadline(_l("Rate by"), validators=[DataRequired(REQUIRED)])
+    deadline = DayField(_l("Rate by"), validators=[DataRequired(REQUIRED)])
     panellists = MultiCheckboxField(_l("Panellists"), coerce=int)
 
     def validate_deadline(self, field):

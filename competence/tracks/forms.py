@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import (
     URL,
     DataRequired,
@@ -16,7 +16,7 @@ from wtforms.validators import (
 
 from competence.accounts.forms import MultiCheckboxField
 from competence.accounts.reference import POSITIONS, SUBJECTS
-from competence.forms import PortalForm
+from competence.forms import DayField, PortalForm
 
 REQUIRED = _l("This field is required.")
 WEB_ADDRESS = _l("Enter a full web address starting with http:// or https://.")
@@ -42,20 +42,6 @@ class WholeNumberField(IntegerField):
             self.errors = list(self.process_errors)
             return False
         return super().validate(form, extra_validators)
-
-
-class DayField(DateField):
-    """A calendar date; a malformed one is refused with a message that says so."""
-
-    def process_formdata(self, valuelist):
-        """Read the date, or note in Russian that it is not one."""
-        if not valuelist or not " ".join(valuelist).strip():
-            self.data = None
-            return
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(_l("Enter a real date.")) from None
 
 
 class ChoiceListField(MultiCheckboxField):
