@@ -106,6 +106,9 @@ def from_environment(instance_path: str) -> dict:
             )
             if role.strip()
         ),
+        # Codes tried per account: with a million codes and three valid at a time, 30 an hour
+        # make guessing one take years.
+        "SECOND_FACTOR_RATE_LIMIT": os.environ.get("SECOND_FACTOR_RATE_LIMIT", "5/minute;30/hour"),
         # The name shown in the authenticator app next to the account.
         "SECOND_FACTOR_ISSUER": os.environ.get("SECOND_FACTOR_ISSUER", "ХКИРО"),
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -68,6 +68,24 @@ def _login_limit() -> str:
     return current_app.config["AUTH_RATE_LIMIT"]
 
 
+def _code_limit() -> str:
+    from flask import current_app
+
+    return current_app.config["SECOND_FACTOR_RATE_LIMIT"]
+
+
+def _pending_account() -> str:
+    """Key the code's rate limit by the account being signed in, whatever the address.
+
+    Five tries per password are not enough on their own: a thief with the password could sign
+    in again and again; per account the codes tried stay far too few to guess one.
+    """
+    pending = session.get(PENDING_KEY)
+    user = pending.get("user") if isinstance(pending, dict) else None
+    return f"second-factor:{user}" if user is not None else (request.remote_addr or "")
+
+
+@limiter.limit(_code_limit, key_func=_pending_account, methods=["POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 def login_code():
     """Ask for the code after a right password."""

@@ -119,3 +119,28 @@ def test_password_changes_are_limited_per_user_like_sign_in(limited):
     assert wrong_change(client, "10.0.2.9") == 429
     # Another user is not affected.
     assert wrong_change(other, "10.0.2.9") == 422
+
+
+def test_codes_of_the_second_factor_are_limited_per_account_from_any_address(app_factory):
+    """A thief with the password signs in again and again from many addresses: the codes he
+    may try stay few, because they are counted per account (issue 13, second factor)."""
+    from tests.factories import PASSWORD, enable_second_factor, post_form
+
+    app = app_factory(
+        RATELIMIT_ENABLED=True, AUTH_RATE_LIMIT="100/minute", SECOND_FACTOR_RATE_LIMIT="4/hour"
+    )
+    user = make_user()
+    enable_second_factor(user)
+    statuses = []
+    for attempt in range(6):
+        client = app.test_client()
+        address = {"REMOTE_ADDR": f"10.0.1.{attempt}"}
+        post_form(
+            client,
+            "/login",
+            {"email": user.email, "password": PASSWORD},
+            environ_base=address,
+        )
+        answer = post_form(client, "/login/code", {"code": "000000"}, environ_base=address)
+        statuses.append(answer.status_code)
+    assert statuses == [422, 422, 422, 422, 429, 429]
