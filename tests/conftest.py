@@ -8,6 +8,7 @@ as in production: nothing leaks between test code and requests through `g` or th
 import os
 import shutil
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -64,13 +65,20 @@ class SQLiteDatabases:
 
 
 class PostgresDatabases:
-    """Migrate one PostgreSQL database, then clone it (CREATE DATABASE ... TEMPLATE) per test."""
+    """Migrate one PostgreSQL database, then clone it (CREATE DATABASE ... TEMPLATE) per test.
+
+    Cloning and dropping wait on the server's disk, so a background thread clones the next
+    test's database while a test runs and drops the last one's after it: the suite does not
+    wait for either.
+    """
 
     def __init__(self, server_url: str):
         self.server = make_url(server_url)
         self.admin = create_engine(self.server, isolation_level="AUTOCOMMIT", poolclass=None)
         self.prefix = f"competence_test_{uuid.uuid4().hex[:8]}"
         self.template = f"{self.prefix}_template"
+        self.worker = ThreadPoolExecutor(max_workers=1)
+        self.next = None
 
     def url(self, name: str) -> str:
         return self.server.set(database=name).render_as_string(hide_password=False)
@@ -83,15 +91,25 @@ class PostgresDatabases:
         self._execute(f'CREATE DATABASE "{self.template}"')
         return self.url(self.template)
 
-    def fresh(self) -> str:
+    def _clone(self) -> str:
         name = f"{self.prefix}_{uuid.uuid4().hex[:12]}"
         self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
         return self.url(name)
 
+    def fresh(self) -> str:
+        # The template is complete before the first clone: the session fixture migrates it.
+        current = self.next or self.worker.submit(self._clone)
+        self.next = self.worker.submit(self._clone)
+        return current.result()
+
     def drop(self, url: str) -> None:
-        self._execute(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
+        name = make_url(url).database
+        self.worker.submit(self._execute, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     def close(self) -> None:
+        if self.next is not None:
+            self.drop(self.next.result())
+        self.worker.shutdown(wait=True)
         self._execute(f'DROP DATABASE IF EXISTS "{self.template}" WITH (FORCE)')
         self.admin.dispose()
 
