@@ -224,7 +224,15 @@ def new_workbook():
 
 
 def write_cell(sheet, row: int, column: int, value):
-    """Write a value to a cell; text is stored as text even when it looks like a formula."""
+    """Write a value to a cell; text is stored as text even when it looks like a formula.
+
+    Control characters that XLSX cannot hold (a vertical tab from a word processor's line
+    break, say) become spaces: one pasted comment must not make a whole export fail.
+    """
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub(" ", value)
     cell = sheet.cell(row, column)
     cell.value = value
     if isinstance(value, str):

@@ -169,6 +169,9 @@ class UserSession(db.Model):
     ip_address: Mapped[str] = mapped_column(String(45), default="")
     user_agent: Mapped[str] = mapped_column(String(300), default="")
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When this session passed the second factor; a session opened on the password alone
+    # (before the user connected an app) never counts as having passed it.
+    second_factor_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship()
 

@@ -15,7 +15,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
 
-from competence.accounts.models import RecoveryCode, Role, SecondFactor, User
+from competence.accounts.models import RecoveryCode, Role, SecondFactor, User, UserSession
 from competence.audit import record
 from competence.database import utcnow
 from competence.extensions import db
@@ -111,11 +111,16 @@ def _replace_recovery_codes(user: User) -> list[str]:
     return codes
 
 
-def enable(user: User, secret: str, code: str) -> list[str]:
+def enable(user: User, secret: str, code: str, session_id: int | None = None) -> list[str]:
     """Turn the authenticator on once the user typed a code from it (commits).
 
-    Return the ten recovery codes, shown once and never stored in clear.
+    The session `session_id` (the one that connected the app) counts as having passed the
+    second factor; every other session of the user ends, since it was opened on the password
+    alone, and e-mail links issued before stop working. Return the ten recovery codes, shown
+    once and never stored in clear.
     """
+    from competence.accounts import sessions
+
     if is_enabled(user):
         raise SecondFactorError(_l("The second factor is already on."))
     step = _matching_step(secret, _normalised(code), 0)
@@ -127,6 +132,14 @@ def enable(user: User, secret: str, code: str) -> list[str]:
             )
         )
     db.session.add(SecondFactor(user_id=user.id, secret=secret, last_step=step))
+    sessions.end_all(user, keep=session_id)
+    if session_id is not None:
+        db.session.execute(
+            update(UserSession)
+            .where(UserSession.id == session_id)
+            .values(second_factor_at=utcnow())
+        )
+    user.session_version += 1
     codes = _replace_recovery_codes(user)
     record("second_factor_enabled", user, "user", user.id)
     record("recovery_codes_generated", user, "user", user.id, count=len(codes))
@@ -135,8 +148,11 @@ def enable(user: User, secret: str, code: str) -> list[str]:
     return codes
 
 
-def check(user: User, code: str) -> str:
+def check(user: User, code: str, allow_recovery: bool = True) -> str:
     """Accept a code from the authenticator or a recovery code (commits); return which.
+
+    Changing the factor itself (new recovery codes, turning it off) takes the app's code only:
+    one leaked recovery code must not be enough to take over the rest.
 
     Raise SecondFactorError (after auditing the failure) when neither matches. An accepted
     authenticator code cannot be used again; a recovery code is spent.
@@ -155,7 +171,7 @@ def check(user: User, code: str) -> str:
             if moved == 1:
                 db.session.commit()
                 return "totp"
-        elif len(typed) == RECOVERY_GROUPS * RECOVERY_GROUP_LENGTH:
+        elif allow_recovery and len(typed) == RECOVERY_GROUPS * RECOVERY_GROUP_LENGTH:
             spent = db.session.execute(
                 update(RecoveryCode)
                 .where(
@@ -185,7 +201,7 @@ def recovery_codes_left(user: User) -> int:
 
 def regenerate_recovery_codes(user: User, code: str) -> list[str]:
     """Replace the recovery codes after a fresh authenticator code (commits); return them."""
-    check(user, code)
+    check(user, code, allow_recovery=False)
     codes = _replace_recovery_codes(user)
     record("recovery_codes_generated", user, "user", user.id, count=len(codes))
     db.session.commit()
@@ -215,7 +231,7 @@ def disable(user: User, code: str) -> None:
     """Turn the second factor off at the user's request, after a fresh code (commits)."""
     if required_for(user):
         raise SecondFactorError(_l("The second factor is required for your role."))
-    check(user, code)
+    check(user, code, allow_recovery=False)
     _remove(user)
     record("second_factor_disabled", user, "user", user.id, by="owner")
     _tell(user, "disabled")

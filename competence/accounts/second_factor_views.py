@@ -8,7 +8,7 @@ has none is signed in but sent to connect one before any other page opens.
 
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, logout_user
 
 from competence.accounts import second_factor, sessions
 from competence.accounts.forms import SecondFactorCodeForm, SecondFactorSetupForm
@@ -111,7 +111,13 @@ def login_code():
                 return redirect(url_for("accounts.login"))
         else:
             remember = session.pop(PENDING_KEY)["remember"]
-            sessions.sign_in(user, request.remote_addr or "", request.user_agent.string, remember)
+            sessions.sign_in(
+                user,
+                request.remote_addr or "",
+                request.user_agent.string,
+                remember,
+                second_factor=True,
+            )
             session.pop("consent_document_id", None)
             if kind == "recovery":
                 left = second_factor.recovery_codes_left(user)
@@ -140,15 +146,21 @@ def setup():
             codes_left=second_factor.recovery_codes_left(user),
             code_form=SecondFactorCodeForm(),
         )
-    secret = session.get(SECRET_KEY)
-    if not isinstance(secret, str) or request.method == "GET" and request.args.get("renew"):
+    # The secret waits in this browser's session, bound to the user: after a sign-out another
+    # user of the same browser must not be offered a key the first one has seen.
+    pending = session.get(SECRET_KEY)
+    secret = pending.get("secret") if isinstance(pending, dict) else None
+    renew = request.method == "GET" and request.args.get("renew")
+    if not isinstance(secret, str) or pending.get("user") != user.id or renew:
         secret = second_factor.new_secret()
-        session[SECRET_KEY] = secret
+        session[SECRET_KEY] = {"user": user.id, "secret": secret}
     form = SecondFactorSetupForm()
     status = 422 if form.is_submitted() else 200
     if form.validate_on_submit():
         try:
-            codes = second_factor.enable(user, secret, form.code.data)
+            codes = second_factor.enable(
+                user, secret, form.code.data, session_id=sessions.current_session_id()
+            )
         except second_factor.SecondFactorError as error:
             form.code.errors = [*form.code.errors, str(error.message)]
         else:
@@ -173,7 +185,12 @@ def setup():
     ), status
 
 
+def _signed_in_account() -> str:
+    return f"second-factor:{current_user.id}" if current_user.is_authenticated else ""
+
+
 @login_required
+@limiter.limit(_code_limit, key_func=_signed_in_account, methods=["POST"])
 def new_recovery_codes():
     """Replace the recovery codes after a fresh code from the app."""
     form = SecondFactorCodeForm()
@@ -189,6 +206,7 @@ def new_recovery_codes():
 
 
 @login_required
+@limiter.limit(_code_limit, key_func=_signed_in_account, methods=["POST"])
 def turn_off():
     """Turn the second factor off (only for roles that do not require it)."""
     form = SecondFactorCodeForm()
@@ -205,10 +223,23 @@ def turn_off():
 
 
 def require_second_factor():
-    """Send a signed-in user whose role requires a second factor to connect one first."""
-    if not current_user.is_authenticated or request.endpoint in SETUP_EXEMPT_ENDPOINTS:
+    """Let through only sessions that passed the user's second factor; send a user whose
+    role requires one and who has none to connect it first."""
+    if not current_user.is_authenticated or request.endpoint == "static":
         return None
-    if not second_factor.required_for(current_user) or second_factor.is_enabled(current_user):
+    if second_factor.is_enabled(current_user):
+        row = sessions.current_session()
+        if row is not None and row.second_factor_at is not None:
+            return None
+        # Opened on the password alone, before the app was connected (or a stolen cookie of
+        # such a session): it ends here, and signing in again asks for the code.
+        if row is not None:
+            sessions.end(current_user, row.id)
+            db.session.commit()
+        logout_user()
+        flash(_("Sign in again with the code from your app."), "info")
+        return redirect(url_for("accounts.login"))
+    if request.endpoint in SETUP_EXEMPT_ENDPOINTS or not second_factor.required_for(current_user):
         return None
     if request.method == "GET" and not request.path.startswith("/api/"):
         # The set-up page itself says why the user is there.

@@ -38,14 +38,24 @@ def _lifetime() -> timedelta:
     return timedelta(hours=current_app.config["SESSION_MAX_HOURS"])
 
 
-def sign_in(user: User, ip_address: str, user_agent: str, remember: bool = False) -> UserSession:
-    """Start a session for `user` in this browser (commits) and sign them in with Flask-Login."""
+def sign_in(
+    user: User,
+    ip_address: str,
+    user_agent: str,
+    remember: bool = False,
+    second_factor: bool = False,
+) -> UserSession:
+    """Start a session for `user` in this browser (commits) and sign them in with Flask-Login.
+
+    `second_factor` says the session was opened with a code after the password.
+    """
     token = secrets.token_urlsafe(32)
     row = UserSession(
         token_hash=_hash(token),
         user=user,
         ip_address=ip_address[:45],
         user_agent=user_agent[:USER_AGENT_LENGTH],
+        second_factor_at=utcnow() if second_factor else None,
     )
     db.session.add(row)
     db.session.commit()
@@ -54,6 +64,14 @@ def sign_in(user: User, ip_address: str, user_agent: str, remember: bool = False
     login_user(user, remember=remember, duration=_lifetime())
     session["_user_id"] = token
     return row
+
+
+def current_session() -> UserSession | None:
+    """Return the session row of this request, if signed in."""
+    token = session.get("_user_id")
+    if not isinstance(token, str):
+        return None
+    return db.session.scalar(select(UserSession).where(UserSession.token_hash == _hash(token)))
 
 
 def current_session_id() -> int | None:

@@ -148,6 +148,12 @@ def save_ratings(panellist: Panellist, values: dict[str, float | None], finish: 
     round_ = panellist.round
     if not round_.is_open:
         raise RoundError(_l("The round is closed: ratings can no longer be changed."))
+    if panellist.finished_at is not None:
+        # A finished panellist sees the others' cuts; changing ratings after that would end
+        # the independence of the round.
+        raise RoundError(
+            _l("You have finished rating: the ratings can no longer be changed in this round.")
+        )
     existing = {rating.item_id: rating for rating in panellist.ratings}
     for item_id, value in values.items():
         rating = existing.get(item_id)

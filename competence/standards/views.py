@@ -94,8 +94,9 @@ def round_page(round_id: int):
     round_ = db.get_or_404(StandardRound, round_id)
     me = results.panellist_of(round_, current_user)
     owner = results.is_owner(round_, current_user)
-    # A panellist still rating does not see the others' cuts: round one is independent.
-    hidden = round_.is_open and me is not None and me.finished_at is None and not owner
+    # A panellist still rating, the owner too, does not see the others' cuts: round one is
+    # independent.
+    hidden = round_.is_open and me is not None and me.finished_at is None
     items = results.rated_items(round_.version, round_.competence)
     return render_template(
         "standards/round.html",

@@ -110,7 +110,7 @@ def test_five_wrong_codes_end_the_pending_sign_in(app, client):
     for _ in range(4):
         assert post_form(client, "/login/code", {"code": "111111"}).status_code == 422
     answer = post_form(client, "/login/code", {"code": "111111"})
-    assert answer.status_code == 302 and answer.headers["Location"] == "/login"
+    assert answer.status_code == 302 and answer.headers["Location"].startswith("/login")
     # Even the right code needs the password again now.
     answer = client.get("/login/code")
     assert answer.status_code == 302 and answer.headers["Location"].startswith("/login")
@@ -151,14 +151,63 @@ def test_a_teacher_is_not_forced_and_may_turn_it_off(app, client):
     login(client)
     assert client.get("/cabinet/").status_code == 200
     secret, _codes = enable_second_factor(user)
+    # The session opened on the password alone ends once the user has a second factor.
+    answer = client.get("/cabinet/")
+    assert answer.status_code == 302 and answer.headers["Location"].startswith("/login")
+    login_with_code(client, secret, user.email)
     page = "/profile/second-factor"
     refused = post_form(client, "/profile/second-factor/off", {"code": "000000"}, page=page)
     assert refused.status_code == 302 and db.session.get(SecondFactor, user.id) is not None
-    post_form(client, "/profile/second-factor/off", {"code": next_code(secret)}, page=page)
+    later = pyotp.TOTP(secret).at(time.time() + 30)
+    post_form(client, "/profile/second-factor/off", {"code": later}, page=page)
+    db.session.expire_all()
+    assert db.session.get(SecondFactor, user.id) is not None  # that code was spent at sign-in
+    # A recovery code cannot turn it off: only the app's code changes the factor itself.
+    post_form(client, "/profile/second-factor/off", {"code": _codes[0]}, page=page)
+    db.session.expire_all()
+    assert db.session.get(SecondFactor, user.id) is not None
+
+
+def test_the_owner_turns_it_off_with_a_fresh_code(app, client, monkeypatch):
+    user = make_user()
+    secret, _codes = enable_second_factor(user)
+    login_with_code(client, secret, user.email)
+    later = time.time() + 60
+    monkeypatch.setattr("competence.accounts.second_factor.clock", lambda: later)
+    page = "/profile/second-factor"
+    post_form(
+        client, "/profile/second-factor/off", {"code": pyotp.TOTP(secret).at(later)}, page=page
+    )
     db.session.expire_all()
     assert db.session.get(SecondFactor, user.id) is None
     assert db.session.scalar(select(func.count(RecoveryCode.id))) == 0
     assert actions("second_factor_disabled") == 1
+
+
+def test_sessions_opened_before_the_app_was_connected_end_with_it(app):
+    """A thief who signed in with the password before the owner connected an app keeps
+    nothing once the owner does (attacker review)."""
+    methodist = make_user(email="m@example.org", role=Role.METHODIST, position="other")
+    thief, owner = app.test_client(), app.test_client()
+    login(thief, "m@example.org")
+    login(owner, "m@example.org")
+    secret = setup_secret(owner)
+    post_form(owner, "/profile/second-factor", {"code": pyotp.TOTP(secret).now()})
+    assert signed_in(owner)
+    answer = thief.get("/cabinet/")
+    assert answer.status_code == 302 and answer.headers["Location"].startswith("/login")
+    assert not signed_in(thief)
+    assert db.session.get(SecondFactor, methodist.id) is not None
+
+
+def test_a_key_shown_to_one_user_is_not_offered_to_the_next_in_the_same_browser(app, client):
+    make_user(email="a@example.org")
+    make_user(email="b@example.org", role=Role.METHODIST, position="other")
+    login(client, "a@example.org")
+    first = setup_secret(client)
+    post_form(client, "/logout", {}, page="/profile")
+    login(client, "b@example.org")
+    assert setup_secret(client) != first
 
 
 def test_an_administrator_cannot_turn_it_off(app, client):
@@ -255,3 +304,16 @@ def test_the_password_after_a_block_does_not_finish_a_pending_sign_in(app, clien
     answer = post_form(client, "/login/code", {"code": next_code(secret)}, page="/login")
     assert answer.status_code in (302, 400) and not signed_in(client)
     assert PASSWORD
+
+
+def test_a_session_that_did_not_pass_the_code_is_ended_whatever_made_it(app, client):
+    user = make_user()
+    login(client)
+    # However a factor came to exist beside this session, the session never passed it.
+    db.session.add(SecondFactor(user_id=user.id, secret=pyotp.random_base32(32), last_step=0))
+    db.session.commit()
+    answer = client.get("/cabinet/")
+    assert answer.status_code == 302 and answer.headers["Location"] == "/login"
+    db.session.expire_all()
+    assert db.session.scalar(select(UserSession.revoked_at)) is not None
+    assert not signed_in(client)

@@ -119,3 +119,12 @@ def test_csv_fields_that_look_like_formulas_get_an_apostrophe():
     data = csv_bytes([["=1+1", "+7 924", "-3", "@x", "\tx", "обычный", 5]])
     row = next(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert row == ["'=1+1", "'+7 924", "'-3", "'@x", "'\tx", "обычный", "5"]
+
+
+def test_control_characters_a_workbook_cannot_hold_become_spaces():
+    """Word's line break (a vertical tab) in one comment must not make the export fail."""
+    workbook = new_workbook()
+    sheet = workbook.active
+    write_cell(sheet, 1, 1, "Первая строка\x0bвторая\x07")
+    cell = openpyxl.load_workbook(io.BytesIO(workbook_bytes(workbook))).active.cell(1, 1)
+    assert cell.value == "Первая строка вторая "

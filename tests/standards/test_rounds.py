@@ -126,10 +126,9 @@ def test_finishing_needs_every_item_and_the_cut_appears_after_two(panel):
     second_values = [0.5 + 0.05 * (i % 3) for i in range(len(ids))]
     owner_values = [0.8 - 0.1 * (i % 2) for i in range(len(ids))]
     rate(second, round_.id, dict(zip(ids, map(str, second_values), strict=True)), action="finish")
-    # One finished panellist: no cut yet; the unfinished owner still sees only progress.
+    # One finished panellist: the owner, still rating, sees the progress and no cut.
     html = owner.get(f"/standards/{round_.id}").get_data(as_text=True)
-    assert "1 из 2" in html
-    assert "не менее двух" in html
+    assert "1 из 2" in html and "Порог каждого эксперта" not in html
     rate(owner, round_.id, dict(zip(ids, map(str, owner_values), strict=True)), action="finish")
     weights = [rated.weight for rated in rated_items(round_.version, COMPETENCE)]
     expected = angoff_cut([owner_values, second_values], weights)
@@ -141,6 +140,14 @@ def test_finishing_needs_every_item_and_the_cut_appears_after_two(panel):
     assert "Эксперт 1" in seconds_view and "Эксперт 2" in seconds_view
     assert "Орлова Ольга" not in seconds_view.split("Орлова Ольга,")[-1]
     assert "standard_ratings_finished" in audit_codes()
+    # Having seen the others' cuts, a panellist cannot move their own towards them.
+    moved = rate(second, round_.id, dict.fromkeys(ids, "0.9"), action="finish")
+    assert moved.status_code in (409, 422)
+    db.session.expire_all()
+    stored = db.session.scalars(
+        select(Rating.value).where(Rating.panellist_id == the_round().panellists[1].id)
+    ).all()
+    assert sorted(stored) == sorted(second_values)
 
 
 def finish_both(panel, round_):
