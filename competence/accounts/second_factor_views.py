@@ -10,7 +10,7 @@ from flask import abort, flash, redirect, render_template, request, session, url
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
-from competence.accounts import second_factor, sessions
+from competence.accounts import second_factor, services, sessions
 from competence.accounts.forms import SecondFactorCodeForm, SecondFactorSetupForm
 from competence.accounts.models import User
 from competence.extensions import db, limiter
@@ -111,6 +111,7 @@ def login_code():
                 return redirect(url_for("accounts.login"))
         else:
             remember = session.pop(PENDING_KEY)["remember"]
+            services.record_sign_in(user)
             sessions.sign_in(
                 user,
                 request.remote_addr or "",

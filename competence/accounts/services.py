@@ -216,10 +216,19 @@ def authenticate(email: str, password: str) -> User:
         )
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    user.last_login_at = utcnow()
-    audit.record("login_succeeded", user, "user", user.id)
+    from competence.accounts import second_factor
+
+    if not second_factor.is_enabled(user):
+        # With a second factor the sign-in happens, and is logged, once the code is right.
+        record_sign_in(user)
     db.session.commit()
     return user
+
+
+def record_sign_in(user: User) -> None:
+    """Note (not commit) a completed sign-in: its time and the audit entry."""
+    user.last_login_at = utcnow()
+    audit.record("login_succeeded", user, "user", user.id)
 
 
 def send_password_reset(email: str) -> None:

@@ -11,6 +11,7 @@ import random
 from sqlalchemy import select
 
 from competence.analytics.forms import BankItem, draw_form, form_key, sitting_size
+from competence.analytics.reliability import MIN_CALIBRATION_ATTEMPTS
 from competence.analytics.scoring import ScoringKey
 from competence.diagnostics.models import Attempt
 from competence.extensions import db
@@ -20,10 +21,17 @@ from competence.measurement.models import ItemCalibration
 
 
 def calibrated_difficulties(document_id: int) -> dict[str, float]:
-    """Return the Rasch difficulty of each item from its latest calibration, where it has one."""
+    """Return the Rasch difficulty of each item from its latest calibration, where it has one.
+
+    Only calibrations over enough attempts count: one recomputed on a handful of attempts
+    (an old version, say) must not reshape the forms every later teacher sits.
+    """
     rows = db.session.execute(
         select(ItemCalibration.item_id, ItemCalibration.rasch_difficulty)
-        .where(ItemCalibration.document_id == document_id)
+        .where(
+            ItemCalibration.document_id == document_id,
+            ItemCalibration.n_attempts >= MIN_CALIBRATION_ATTEMPTS,
+        )
         .order_by(ItemCalibration.computed_at, ItemCalibration.id)
     )
     latest: dict[str, float | None] = {}

@@ -317,3 +317,15 @@ def test_a_session_that_did_not_pass_the_code_is_ended_whatever_made_it(app, cli
     db.session.expire_all()
     assert db.session.scalar(select(UserSession.revoked_at)) is not None
     assert not signed_in(client)
+
+
+def test_the_sign_in_is_logged_once_the_code_is_right(app, client):
+    user = make_user()
+    secret, _codes = enable_second_factor(user)
+    login(client)
+    post_form(client, "/login/code", {"code": "000000"})
+    assert actions("login_succeeded") == 0
+    db.session.refresh(user)
+    assert user.last_login_at is None
+    post_form(client, "/login/code", {"code": next_code(secret)})
+    assert actions("login_succeeded") == 1

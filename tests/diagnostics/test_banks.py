@@ -198,6 +198,13 @@ def test_calibrated_difficulties_replace_the_stated_ones_once_a_competence_is_ca
     db.session.commit()
     assert ids[0] not in sittings.calibrated_difficulties(doc.id)
 
+    # A calibration over too few attempts does not count.
+    assert ids[1] in sittings.calibrated_difficulties(doc.id)
+    thin = db.session.scalar(select(ItemCalibration).where(ItemCalibration.item_id == ids[1]))
+    thin.n_attempts = 12
+    db.session.commit()
+    assert ids[1] not in sittings.calibrated_difficulties(doc.id)
+
 
 def test_the_attempt_page_counts_the_drawn_items(teacher):
     client = banked(teacher)
