@@ -141,6 +141,8 @@ def test_finishing_needs_every_item_and_the_cut_appears_after_two(panel):
     assert "Орлова Ольга" not in seconds_view.split("Орлова Ольга,")[-1]
     assert "standard_ratings_finished" in audit_codes()
     # Having seen the others' cuts, a panellist cannot move their own towards them.
+    locked = second.get(f"/standards/{round_.id}/rate").get_data(as_text=True)
+    assert 'value="finish"' not in locked and " disabled" in locked
     moved = rate(second, round_.id, dict.fromkeys(ids, "0.9"), action="finish")
     assert moved.status_code in (409, 422)
     db.session.expire_all()
