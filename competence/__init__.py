@@ -108,6 +108,7 @@ def _register_blueprints(app: Flask) -> None:
     from competence.audit.views import bp as audit_bp
     from competence.cabinet.views import bp as cabinet_bp
     from competence.certificates.views import bp as certificates_bp
+    from competence.deficits.blueprint import bp as deficits_bp
     from competence.diagnostics.views import bp as diagnostics_bp
     from competence.instruments.views import bp as instruments_bp
     from competence.main.views import bp as main_bp
@@ -132,6 +133,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(privacy_bp)
     app.register_blueprint(certificates_bp)
     app.register_blueprint(standards_bp)
+    app.register_blueprint(deficits_bp)
 
 
 def _register_cli(app: Flask) -> None:

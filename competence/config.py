@@ -101,9 +101,9 @@ def from_environment(instance_path: str) -> dict:
         # Roles that must sign in with a second factor (an authenticator app); others may.
         "SECOND_FACTOR_ROLES": tuple(
             role.strip()
-            for role in os.environ.get("SECOND_FACTOR_ROLES", "admin,methodist,coordinator").split(
-                ","
-            )
+            for role in os.environ.get(
+                "SECOND_FACTOR_ROLES", "admin,methodist,coordinator,ministry"
+            ).split(",")
             if role.strip()
         ),
         # Codes tried per account: with a million codes and three valid at a time, 30 an hour

@@ -52,3 +52,35 @@ def may_see_track(user, track) -> bool:
     if track.user_id == user.id or user.has_role(Role.METHODIST, Role.ADMIN):
         return True
     return directs_school_of(user, track.user)
+
+
+# Who reads aggregate deficit figures (competence.deficits), each within reach: a director the
+# own school, a coordinator the own municipality, the rest the whole region.
+ANALYTICS_ROLES = (Role.DIRECTOR, Role.COORDINATOR, Role.METHODIST, Role.ADMIN, Role.MINISTRY)
+REGION_ANALYTICS_ROLES = (Role.METHODIST, Role.ADMIN, Role.MINISTRY)
+# Who sets the course-group size used to plan the institute's year.
+PLANNING_ROLES = (Role.METHODIST, Role.ADMIN)
+
+
+def sees_region_figures(user) -> bool:
+    """Tell whether the user reads the figures of every municipality and school."""
+    return user.has_role(*REGION_ANALYTICS_ROLES)
+
+
+def sees_municipality_figures(user, municipality_id: int) -> bool:
+    """Tell whether the user reads the aggregate figures of a municipality and its schools."""
+    if sees_region_figures(user):
+        return True
+    return (
+        user.has_role(Role.COORDINATOR)
+        and user.municipality_id is not None
+        and user.municipality_id == municipality_id
+    )
+
+
+def sees_staff_results(user, school_id: int) -> bool:
+    """Tell whether the user reads the results of a school's teachers one by one: its director
+    only (everyone else sees aggregates, small groups hidden)."""
+    return (
+        user.has_role(Role.DIRECTOR) and user.school_id is not None and user.school_id == school_id
+    )

@@ -20,6 +20,8 @@ class Role(StrEnum):
     METHODIST = "methodist"
     COORDINATOR = "coordinator"
     ADMIN = "admin"
+    # The regional ministry of education: reads the region's figures, changes nothing.
+    MINISTRY = "ministry"
 
 
 # Roles whose access depends on the attached school or municipality: only an administrator

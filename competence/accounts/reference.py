@@ -50,6 +50,7 @@ ROLE_LABELS = {
     "methodist": _l("Methodist"),
     "coordinator": _l("Municipal coordinator"),
     "admin": _l("Administrator"),
+    "ministry": _l("Ministry of education (read only)"),
 }
 
 SCHOOL_GROUP_LABELS = {

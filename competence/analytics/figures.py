@@ -93,3 +93,14 @@ def shown_change(
         shown_reliable_change(sem_before, sem_after),
         classify_change(difference, threshold),
     )
+
+
+def shown_share(part: int, whole: int) -> int | None:
+    """Return a share as whole per cent, half up, from the counts (exact: no float rounding).
+
+    Every analytics page, its XLSX export and its chart print a share through this function,
+    so 3 of 8 is 38 % everywhere. None for an empty group.
+    """
+    if whole <= 0:
+        return None
+    return (200 * part + whole) // (2 * whole)

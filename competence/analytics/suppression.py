@@ -70,13 +70,13 @@ def _as_text(values, name: str) -> np.ndarray:
     return array
 
 
-def _counts(unit: np.ndarray, competence: np.ndarray, deficit: np.ndarray, shape: tuple):
-    """Count teachers and teachers with a deficit per (unit, competence) with bincount."""
+def _counts(unit: np.ndarray, competence: np.ndarray, n, with_deficit, shape: tuple):
+    """Sum teachers and teachers with a deficit per (unit, competence) with bincount."""
     flat = unit * shape[1] + competence
     size = shape[0] * shape[1]
-    n = np.bincount(flat, minlength=size).reshape(shape)
-    with_deficit = np.bincount(flat, weights=deficit, minlength=size).reshape(shape)
-    return n, with_deficit.astype(np.int64)
+    total = np.bincount(flat, weights=n, minlength=size).reshape(shape)
+    deficits = np.bincount(flat, weights=with_deficit, minlength=size).reshape(shape)
+    return total.astype(np.int64), deficits.astype(np.int64)
 
 
 def _complement(n, hidden, parent_of, parent_hidden) -> np.ndarray:
@@ -97,14 +97,33 @@ def _complement(n, hidden, parent_of, parent_hidden) -> np.ndarray:
     return candidate & (key == best[parent_of])
 
 
+def _check_min_group(min_group) -> None:
+    if isinstance(min_group, bool) or not isinstance(min_group, int | np.integer) or min_group < 1:
+        raise ValueError(f"min_group must be a positive integer, got {min_group!r}")
+
+
 def suppress_deficits(municipality, school, competence, deficit, min_group: int) -> DeficitCells:
     """Count deficits per region, municipality and school and competence; hide small groups.
 
     Takes one entry per teacher and competence (parallel arrays); a school is identified by its
     municipality and its name together.
     """
-    if isinstance(min_group, bool) or not isinstance(min_group, int | np.integer) or min_group < 1:
-        raise ValueError(f"min_group must be a positive integer, got {min_group!r}")
+    _check_min_group(min_group)
+    deficit = np.asarray(deficit)
+    if deficit.size and not np.isin(deficit, (0, 1)).all():
+        raise ValueError("deficit must be 0 or 1")
+    deficit = deficit.astype(np.int64)
+    return suppress_counts(
+        municipality, school, competence, np.ones(len(deficit), dtype=np.int64), deficit, min_group
+    )
+
+
+def suppress_counts(
+    municipality, school, competence, n, with_deficit, min_group: int
+) -> DeficitCells:
+    """The same as `suppress_deficits` for counts already grouped (by SQL): one entry per school
+    and competence with its number of teachers and of them with a deficit."""
+    _check_min_group(min_group)
     municipality = _as_text(municipality, "municipality")
     school = _as_text(school, "school")
     competence = _as_text(competence, "competence")
@@ -112,12 +131,12 @@ def suppress_deficits(municipality, school, competence, deficit, min_group: int)
     for name, values in named.items():
         if (values == "").any():
             raise ValueError(f"{name} must not be empty")
-    deficit = np.asarray(deficit)
-    if not len(municipality) == len(school) == len(competence) == len(deficit):
-        raise ValueError("municipality, school, competence and deficit differ in length")
-    if deficit.size and not np.isin(deficit, (0, 1)).all():
-        raise ValueError("deficit must be 0 or 1")
-    deficit = deficit.astype(np.int64)
+    n = np.asarray(n, dtype=np.int64)
+    with_deficit = np.asarray(with_deficit, dtype=np.int64)
+    if not len(municipality) == len(school) == len(competence) == len(n) == len(with_deficit):
+        raise ValueError("municipality, school, competence and the counts differ in length")
+    if ((n < 0) | (with_deficit < 0) | (with_deficit > n)).any():
+        raise ValueError("counts must satisfy 0 <= with_deficit <= n")
 
     competences, competence_index = np.unique(competence, return_inverse=True)
     municipalities, municipality_index = np.unique(municipality, return_inverse=True)
@@ -128,9 +147,9 @@ def suppress_deficits(municipality, school, competence, deficit, min_group: int)
     school_municipality = pairs // max(len(school_names), 1)
     n_c = len(competences)
 
-    school_n, school_d = _counts(school_index, competence_index, deficit, (len(pairs), n_c))
+    school_n, school_d = _counts(school_index, competence_index, n, with_deficit, (len(pairs), n_c))
     municipality_n, municipality_d = _counts(
-        municipality_index, competence_index, deficit, (len(municipalities), n_c)
+        municipality_index, competence_index, n, with_deficit, (len(municipalities), n_c)
     )
     region_n, region_d = school_n.sum(axis=0)[None, :], school_d.sum(axis=0)[None, :]
 
@@ -156,12 +175,35 @@ def suppress_deficits(municipality, school, competence, deficit, min_group: int)
         (municipalities[school_municipality], school_names[pairs % max(len(school_names), 1)]),
     )
     levels = []
-    for level, (n, with_deficit), mask, (m_names, s_names) in zip(
+    for level, (total, deficits), mask, (m_names, s_names) in zip(
         LEVELS, counts, hidden, names, strict=True
     ):
-        share = np.where(n > 0, with_deficit / np.maximum(n, 1), np.nan)
-        levels.append(LevelCells(level, m_names, s_names, n, with_deficit, share, mask & (n > 0)))
+        share = np.where(total > 0, deficits / np.maximum(total, 1), np.nan)
+        levels.append(
+            LevelCells(level, m_names, s_names, total, deficits, share, mask & (total > 0))
+        )
     return DeficitCells(int(min_group), tuple(competences.tolist()), *levels)
+
+
+def suppress_table(n, min_group: int) -> tuple[np.ndarray, np.ndarray]:
+    """Hide small groups of a table whose rows are groups of one population and whose parent is
+    the table's total row (a cross-table: school categories, subjects x competences).
+
+    `n` is (groups, competences) teachers; the total is its column sum. Returns the
+    hidden mask of the rows and of the total (competences,), by the same two rules as the tree.
+    """
+    _check_min_group(min_group)
+    n = np.atleast_2d(np.asarray(n, dtype=np.int64))
+    total = n.sum(axis=0)[None, :]
+    total_hidden = (total > 0) & (total < min_group)
+    hidden = (n > 0) & (n < min_group)
+    parent_of = np.zeros(n.shape[0], dtype=np.int64)
+    for _ in range(MAX_ROUNDS):
+        more = _complement(n, hidden, parent_of, total_hidden)
+        if not more.any():
+            break
+        hidden = hidden | more
+    return hidden, total_hidden[0]
 
 
 def cells_to_json(cells: DeficitCells) -> dict:

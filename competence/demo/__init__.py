@@ -83,6 +83,13 @@ DEMO_ACCOUNTS = (
         "27-01-01",
     ),
     DemoAccount(
+        "ministry@demo.khkiro.ru",
+        "demo-ministry-2026",
+        "Орлова Марина Игоревна",
+        Role.MINISTRY,
+        "other",
+    ),
+    DemoAccount(
         "admin@demo.khkiro.ru",
         "demo-admin-2026",
         "Администратор портала",

@@ -3,7 +3,8 @@
 Methodists and administrators see the whole region, a municipal coordinator the schools of the
 own municipality, a director the own school (card and plans). Methodists and the coordinator of
 the school's municipality confirm partnerships, comment on plans and approve them; the director
-edits the own school's plans. Administrators read, they do not act on the project's content.
+edits the own school's plans. Administrators and the ministry read, they do not act on the
+project's content.
 Asking for a school out of reach answers 404, as if it did not exist; a role that has no business
 with the page answers 403.
 """
@@ -17,7 +18,7 @@ from competence.extensions import db
 from competence.schools.models import Municipality, School
 
 # Who opens the region's lists.
-LIST_ROLES = (Role.METHODIST, Role.COORDINATOR, Role.ADMIN)
+LIST_ROLES = (Role.METHODIST, Role.COORDINATOR, Role.ADMIN, Role.MINISTRY)
 # Who imports indicator files.
 IMPORT_ROLES = (Role.METHODIST, Role.ADMIN)
 # Who opens a school card or a plan at all (each within reach).
@@ -26,7 +27,7 @@ CARD_ROLES = (*LIST_ROLES, Role.DIRECTOR)
 
 def region_wide(user) -> bool:
     """Tell whether the user sees every municipality."""
-    return user.has_role(Role.METHODIST, Role.ADMIN)
+    return user.has_role(Role.METHODIST, Role.ADMIN, Role.MINISTRY)
 
 
 def list_scope(user) -> int | None:

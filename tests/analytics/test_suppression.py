@@ -5,7 +5,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from competence.analytics.suppression import cells_to_json, suppress_deficits
+from competence.analytics.suppression import (
+    cells_to_json,
+    suppress_counts,
+    suppress_deficits,
+    suppress_table,
+)
 from tests.properties.strategies import FAST
 
 
@@ -305,3 +310,50 @@ def test_no_hidden_cell_follows_from_the_published_ones(region, min_group):
     cells = suppress_deficits(*_region_rows(region), min_group=min_group)
     for column in range(len(cells.competences)):
         assert _determined(cells, column) == []
+
+
+def test_counts_give_the_same_cells_as_teachers_rows():
+    rng = np.random.default_rng(7)
+    municipality = rng.choice(["М1", "М2", "М3"], 400)
+    school = np.array(
+        [f"{m}-{k}" for m, k in zip(municipality, rng.integers(0, 6, 400), strict=False)]
+    )
+    competence = rng.choice(["a", "b", "c"], 400)
+    deficit = rng.integers(0, 2, 400)
+    by_teacher = suppress_deficits(municipality, school, competence, deficit, 5)
+    keys = sorted(set(zip(municipality, school, competence, strict=False)))
+    grouped = [
+        (
+            m,
+            s,
+            c,
+            sum(
+                1 for row in zip(municipality, school, competence, strict=False) if row == (m, s, c)
+            ),
+            sum(
+                int(d)
+                for row, d in zip(
+                    zip(municipality, school, competence, strict=False), deficit, strict=False
+                )
+                if row == (m, s, c)
+            ),
+        )
+        for m, s, c in keys
+    ]
+    by_group = suppress_counts(*(np.array(column) for column in zip(*grouped, strict=False)), 5)
+    assert cells_to_json(by_group) == cells_to_json(by_teacher)
+
+
+def test_counts_refuse_impossible_figures():
+    with pytest.raises(ValueError, match="with_deficit"):
+        suppress_counts(["М"], ["Ш"], ["a"], [3], [4], 5)
+
+
+def test_a_cross_table_hides_a_second_group_beside_a_lone_small_one():
+    # Categories x competences: in the first competence only one category is small, so the
+    # next smallest is hidden too (total - the rest would give it away); the second competence
+    # has no small group; the third's total is small, so a child goes with it.
+    n = np.array([[3, 9, 2], [12, 10, 1], [20, 30, 0]])
+    hidden, total_hidden = suppress_table(n, 5)
+    assert hidden.tolist() == [[True, False, True], [True, False, True], [False, False, False]]
+    assert total_hidden.tolist() == [False, False, True]

@@ -23,7 +23,7 @@ CHROMIUM_FLAGS = [
 def app(app_factory):
     """The portal as in production: administrators, methodists and coordinators must sign in
     with a second factor, so every browser test that signs one in goes through it."""
-    return app_factory(SECOND_FACTOR_ROLES=("admin", "methodist", "coordinator"))
+    return app_factory(SECOND_FACTOR_ROLES=("admin", "methodist", "coordinator", "ministry"))
 
 
 @pytest.fixture
