@@ -2,6 +2,12 @@
 
 from flask import Blueprint
 
+from competence.analytics.campaigns import school_year_label
+from competence.analytics.figures import shown_share
+
 bp = Blueprint("deficits", __name__, url_prefix="/analytics")
+bp.add_app_template_global(shown_share, "shown_share")
+bp.add_app_template_filter(school_year_label, "school_year")
 
 # The page modules register their routes on `bp`; importing them here attaches them.
+from competence.deficits import school_views  # noqa: E402, F401

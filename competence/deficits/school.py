@@ -1,0 +1,337 @@
+"""What the director's analytics page shows of the own school, for one instrument.
+
+The director already reads each teacher's result (competence.accounts.access.may_read_result),
+so the own school's figures are shown whole; the municipality's and the region's beside them come
+from `results.region_cells`, small groups hidden. Rows of one school are few (150 teachers ×
+three campaigns × six competences), so they are read once and arranged here; what is summed over
+the region is summed by the database.
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from competence.accounts.models import User
+from competence.analytics.campaigns import school_year
+from competence.analytics.figures import shown_change, shown_score, shown_sem
+from competence.analytics.reliability import DECLINE, GROWTH
+from competence.deficits.results import (
+    Cell,
+    InstrumentRef,
+    region_cells,
+    subjects_of,
+    version_sems,
+)
+from competence.diagnostics.models import Attempt, AttemptStatus, CompetenceScore
+from competence.diagnostics.rules import offered_to
+from competence.extensions import db
+from competence.instruments.library import compiled_version, latest_published_versions
+from competence.schools.models import School
+from competence.tracks.models import DevelopmentTrack
+from competence.tracks.services import Progress, progress
+
+SORT_BY_NAME = "name"
+
+
+@dataclass(frozen=True)
+class ScoreCell:
+    """One teacher's latest score in one competence, as the result page shows it."""
+
+    score: int
+    sem: int
+    level: str
+    level_title: str
+    deficit: bool
+
+
+@dataclass
+class HeatRow:
+    """A teacher with a result: the latest score per competence."""
+
+    user: User
+    attempt_id: int
+    submitted_at: datetime
+    subjects: list[str]
+    cells: dict[str, ScoreCell] = field(default_factory=dict)
+
+    @property
+    def deficits(self) -> int:
+        """Return how many competences are deficits."""
+        return sum(cell.deficit for cell in self.cells.values())
+
+
+@dataclass(frozen=True)
+class ShareRow:
+    """One competence: the school's share with a deficit, its trend, and the wider figures."""
+
+    competence: str
+    title: str
+    school: Cell | None
+    municipality: Cell | None
+    region: Cell | None
+    trend: dict[int, Cell]  # school year -> the school's figure among that year's results
+
+
+@dataclass(frozen=True)
+class Growth:
+    """How a teacher's latest result compares with the first: changes beyond the error."""
+
+    grew: int
+    declined: int
+    closed: int  # deficits of the first result that the latest no longer has
+    compared: int  # competences measured both times
+
+
+@dataclass(frozen=True)
+class TeacherProgress:
+    """A staff member's development on the instrument: results, track, confirmed growth."""
+
+    user: User
+    results: int
+    track: DevelopmentTrack | None
+    progress: Progress | None
+    growth: Growth | None
+
+
+@dataclass(frozen=True)
+class Missing:
+    """A staff member and the offered instruments they have not taken yet."""
+
+    user: User
+    instruments: list[str]
+
+
+@dataclass
+class SchoolAnalytics:
+    """Everything the director's page shows for one instrument."""
+
+    school: School
+    instrument: InstrumentRef
+    heat_rows: list[HeatRow]
+    shares: list[ShareRow]
+    years: list[int]
+    progress: list[TeacherProgress]
+    missing: list[Missing]
+    level_titles: dict[str, str]
+    subjects: list[str]
+    positions: list[str]
+    staff: int
+
+
+def _staff(school_id: int) -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.school_id == school_id, User.active.is_(True))
+            .options(selectinload(User.subject_rows))
+            .order_by(User.full_name, User.id)
+        )
+    )
+
+
+def _score_rows(document_id: int, user_ids: list[int]):
+    """Return every submitted attempt of the staff at the instrument with its scores."""
+    return db.session.execute(
+        select(
+            Attempt.id,
+            Attempt.user_id,
+            Attempt.version_id,
+            Attempt.submitted_at,
+            CompetenceScore.competence,
+            CompetenceScore.score,
+            CompetenceScore.threshold,
+            CompetenceScore.deficit,
+            CompetenceScore.level,
+        )
+        .join(CompetenceScore, CompetenceScore.attempt_id == Attempt.id)
+        .where(
+            Attempt.document_id == document_id,
+            Attempt.status == AttemptStatus.SUBMITTED,
+            Attempt.user_id.in_(user_ids),
+        )
+        .order_by(Attempt.submitted_at, Attempt.id)
+    ).all()
+
+
+def _growth(first: dict, latest: dict, sems: dict) -> Growth:
+    """Compare two results competence by competence through the one rule of shown changes."""
+    grew = declined = closed = compared = 0
+    for competence, now in latest.items():
+        before = first.get(competence)
+        if before is None:
+            continue
+        compared += 1
+        change = shown_change(
+            now.score,
+            before.score,
+            sems[now.version_id, competence],
+            sems[before.version_id, competence],
+            now.threshold,
+            before.threshold,
+        )
+        grew += change.kind == GROWTH
+        declined += change.kind == DECLINE
+        closed += before.deficit and not now.deficit
+    return Growth(grew, declined, closed, compared)
+
+
+def school_analytics(school: School, instrument: InstrumentRef, min_group: int) -> SchoolAnalytics:
+    """Collect the director's page of one instrument."""
+    staff = _staff(school.id)
+    by_id = {user.id: user for user in staff}
+    subjects = subjects_of(list(by_id))
+    rows = _score_rows(instrument.document_id, list(by_id))
+    sems = version_sems({row.version_id for row in rows})
+
+    # Each attempt's scores by competence; attempts in order of submission.
+    attempts: dict[int, dict[str, object]] = defaultdict(dict)
+    order: dict[int, list[int]] = defaultdict(list)  # user -> attempt ids, oldest first
+    meta: dict[int, object] = {}
+    for row in rows:
+        if row.id not in meta:
+            meta[row.id] = row
+            order[row.user_id].append(row.id)
+        attempts[row.id][row.competence] = row
+
+    newest = max(meta.values(), key=lambda row: row.submitted_at, default=None)
+    scale = compiled_version(newest.version_id).level_scale if newest else None
+    level_titles = {level.id: level.title for level in scale.levels} if scale else {}
+    heat_rows = []
+    growth: dict[int, Growth] = {}
+    for user_id, ids in order.items():
+        latest = attempts[ids[-1]]
+        row = HeatRow(
+            by_id[user_id], ids[-1], meta[ids[-1]].submitted_at, subjects.get(user_id, [])
+        )
+        for competence, score in latest.items():
+            row.cells[competence] = ScoreCell(
+                shown_score(score.score, score.threshold),
+                shown_sem(sems[score.version_id, competence]),
+                score.level,
+                level_titles.get(score.level, score.level),
+                bool(score.deficit),
+            )
+        heat_rows.append(row)
+        if len(ids) > 1:
+            growth[user_id] = _growth(attempts[ids[0]], latest, sems)
+
+    wide = region_cells(instrument, min_group)
+    years, trend = _trend(attempts, order)
+    shares = [
+        ShareRow(
+            competence,
+            title,
+            _own_cell(heat_rows, competence),
+            wide.municipality(school.municipality_id, competence),
+            wide.region(competence),
+            {year: trend[year, competence] for year in years if (year, competence) in trend},
+        )
+        for competence, title in instrument.competences
+    ]
+    return SchoolAnalytics(
+        school=school,
+        instrument=instrument,
+        heat_rows=heat_rows,
+        shares=shares,
+        years=years,
+        progress=_progress(staff, instrument, order, growth),
+        missing=_missing(staff),
+        level_titles=level_titles,
+        subjects=sorted({s for codes in subjects.values() for s in codes}),
+        positions=sorted({user.position for user in staff}),
+        staff=len(staff),
+    )
+
+
+def _own_cell(heat_rows: list[HeatRow], competence: str) -> Cell | None:
+    """Return the school's own figure of a competence (shown whole to its director)."""
+    scored = [row.cells[competence] for row in heat_rows if competence in row.cells]
+    if not scored:
+        return None
+    return Cell(len(scored), sum(cell.deficit for cell in scored), False)
+
+
+def _trend(attempts, order) -> tuple[list[int], dict[tuple[int, str], Cell]]:
+    """Count, per school year, each teacher's latest result of that year."""
+    newest_of_year: dict[tuple[int, int], int] = {}
+    for user_id, ids in order.items():
+        for attempt_id in ids:  # oldest first: the last one of a year wins
+            first_row = next(iter(attempts[attempt_id].values()))
+            newest_of_year[user_id, school_year(first_row.submitted_at)] = attempt_id
+    n: Counter = Counter()
+    with_deficit: Counter = Counter()
+    for (_, year), attempt_id in newest_of_year.items():
+        for competence, score in attempts[attempt_id].items():
+            n[year, competence] += 1
+            with_deficit[year, competence] += bool(score.deficit)
+    years = sorted({year for _, year in newest_of_year})
+    return years, {key: Cell(n[key], with_deficit[key], False) for key in n}
+
+
+def _progress(staff, instrument, order, growth) -> list[TeacherProgress]:
+    """Return each staff member's results, newest track with its progress, and growth."""
+    tracks: dict[int, DevelopmentTrack] = {}
+    for track in db.session.scalars(
+        select(DevelopmentTrack)
+        .where(
+            DevelopmentTrack.document_id == instrument.document_id,
+            DevelopmentTrack.user_id.in_([user.id for user in staff]),
+        )
+        .options(selectinload(DevelopmentTrack.modules))
+        .order_by(DevelopmentTrack.created_at, DevelopmentTrack.id)
+    ):
+        tracks[track.user_id] = track  # the newest wins
+    found = []
+    for user in staff:
+        track = tracks.get(user.id)
+        if user.id not in order and track is None:
+            continue
+        found.append(
+            TeacherProgress(
+                user,
+                len(order.get(user.id, [])),
+                track,
+                progress(track) if track is not None else None,
+                growth.get(user.id),
+            )
+        )
+    return found
+
+
+def _missing(staff: list[User]) -> list[Missing]:
+    """Return the staff members with offered instruments not taken yet (any instrument)."""
+    versions = latest_published_versions("instrument")
+    offered = [(v.document_id, compiled_version(v.id).instrument) for v in versions]
+    taken = set(
+        db.session.execute(
+            select(Attempt.user_id, Attempt.document_id)
+            .where(
+                Attempt.status == AttemptStatus.SUBMITTED,
+                Attempt.user_id.in_([user.id for user in staff]),
+            )
+            .distinct()
+        ).all()
+    )
+    found = []
+    for user in staff:
+        names = sorted(
+            spec.title
+            for document_id, spec in offered
+            if offered_to(spec, user) and (user.id, document_id) not in taken
+        )
+        if names:
+            found.append(Missing(user, names))
+    return found
+
+
+def sort_rows(rows: list[HeatRow], key: str, descending: bool) -> list[HeatRow]:
+    """Order the heat map by name or by a competence's score (teachers without it last)."""
+    if key == SORT_BY_NAME:
+        return sorted(rows, key=lambda r: (r.user.full_name, r.user.id), reverse=descending)
+    scored = [r for r in rows if key in r.cells]
+    rest = [r for r in rows if key not in r.cells]
+    scored.sort(key=lambda r: (r.cells[key].score, r.user.full_name), reverse=descending)
+    return scored + rest
