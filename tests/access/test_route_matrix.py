@@ -2,7 +2,7 @@
 
 A new route fails the test until it has a row. Rows are "METHOD RULE": eight statuses in the
 order of `IDENTITIES` (anonymous, teacher of school A, teacher of school B, their directors, the
-coordinator of B's municipality, a methodist, an admin). A redirect to sign-in reads "login".
+coordinator of B's municipality, a methodist, an admin, the ministry). A redirect to sign-in reads "login".
 GET routes are opened; a POST-only route is sent its CSRF token and nothing else, so a refused
 identity shows its refusal and an allowed one the form's complaint (or the done action: those
 rows are documented, their effects are tested by each domain). Objects opened all belong to the

@@ -25,6 +25,7 @@ IDENTITIES = (
     "coordinator_b",
     "methodist",
     "admin",
+    "ministry",
 )
 
 
@@ -62,6 +63,9 @@ def build_world(app) -> World:
             "methodist@example.org", Role.METHODIST, "other", school_b, full_name="Методист"
         ),
         "admin": make_user("admin@example.org", Role.ADMIN, "other", school_b, full_name="Админ"),
+        "ministry": make_user(
+            "ministry@example.org", Role.MINISTRY, "other", school_b, full_name="Министерство"
+        ),
     }
     teacher = people["teacher_a"]
     track = completed_track(teacher)

@@ -8,7 +8,7 @@ from competence.accounts.models import Role
 from tests.browser.test_layout_in_browser import sign_in
 from tests.deficits.helpers import record_result
 from tests.diagnostics.helpers import load_instruments
-from tests.factories import enable_second_factor, make_school, make_user
+from tests.factories import make_school, make_user
 
 pytestmark = pytest.mark.browser
 
