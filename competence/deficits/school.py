@@ -220,17 +220,19 @@ def school_analytics(school: School, instrument: InstrumentRef, min_group: int) 
 
     wide = region_cells(instrument, min_group)
     years, trend = _trend(attempts, order)
-    shares = [
-        ShareRow(
-            competence,
-            title,
-            _own_cell(heat_rows, competence),
-            wide.municipality(school.municipality_id, competence),
-            wide.region(competence),
-            {year: trend[year, competence] for year in years if (year, competence) in trend},
+    shares = []
+    for competence, title in instrument.competences:
+        own = _own_cell(heat_rows, competence)
+        shares.append(
+            ShareRow(
+                competence,
+                title,
+                own,
+                beside_own(wide.municipality(school.municipality_id, competence), own, min_group),
+                beside_own(wide.region(competence), own, min_group),
+                {year: trend[year, competence] for year in years if (year, competence) in trend},
+            )
         )
-        for competence, title in instrument.competences
-    ]
     return SchoolAnalytics(
         school=school,
         instrument=instrument,
@@ -244,6 +246,18 @@ def school_analytics(school: School, instrument: InstrumentRef, min_group: int) 
         positions=sorted({user.position for user in staff}),
         staff=len(staff),
     )
+
+
+def beside_own(wide: Cell | None, own: Cell | None, min_group: int) -> Cell | None:
+    """Hide a wider figure shown to a director when, less the own school's, it would describe
+    fewer than `min_group` teachers of other schools: the director knows the own figure, so
+    the municipality minus the school would give the rest away by subtraction."""
+    if wide is None or wide.suppressed or own is None:
+        return wide
+    rest = wide.n - own.n
+    if 0 < rest < min_group:
+        return Cell(wide.n, wide.with_deficit, True)
+    return wide
 
 
 def _own_cell(heat_rows: list[HeatRow], competence: str) -> Cell | None:
