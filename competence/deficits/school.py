@@ -7,16 +7,18 @@ three campaigns × six competences), so they are read once and arranged here; wh
 the region is summed by the database.
 """
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from competence.accounts.models import User
 from competence.analytics.campaigns import school_year
 from competence.analytics.figures import shown_change, shown_score, shown_sem
+from competence.analytics.latest import deficit_counts, newest_rows
 from competence.analytics.reliability import DECLINE, GROWTH
 from competence.deficits.results import (
     Cell,
@@ -219,10 +221,10 @@ def school_analytics(school: School, instrument: InstrumentRef, min_group: int) 
             growth[user_id] = _growth(attempts[ids[0]], latest, sems)
 
     wide = region_cells(instrument, min_group)
-    years, trend = _trend(attempts, order)
+    own_cells, years, trend = _school_counts(rows, instrument.competence_ids)
     shares = []
     for competence, title in instrument.competences:
-        own = _own_cell(heat_rows, competence)
+        own = own_cells.get(competence)
         shares.append(
             ShareRow(
                 competence,
@@ -260,29 +262,42 @@ def beside_own(wide: Cell | None, own: Cell | None, min_group: int) -> Cell | No
     return wide
 
 
-def _own_cell(heat_rows: list[HeatRow], competence: str) -> Cell | None:
-    """Return the school's own figure of a competence (shown whole to its director)."""
-    scored = [row.cells[competence] for row in heat_rows if competence in row.cells]
-    if not scored:
-        return None
-    return Cell(len(scored), sum(cell.deficit for cell in scored), False)
+def _school_counts(rows, competences: tuple[str, ...]):
+    """Count the school's deficits with numpy: over each teacher's newest result (the own
+    figure) and over each teacher's newest result of every school year (the trend)."""
+    column = {c: i for i, c in enumerate(competences)}
+    rows = [row for row in rows if row.competence in column]
+    if not rows:
+        return {}, [], {}
+    user = np.array([row.user_id for row in rows], dtype=np.int64)
+    attempt = np.array([row.id for row in rows], dtype=np.int64)
+    year = np.array([school_year(row.submitted_at) for row in rows], dtype=np.int64)
+    competence = np.array([column[row.competence] for row in rows], dtype=np.int64)
+    deficit = np.array([bool(row.deficit) for row in rows], dtype=np.int64)
 
+    newest = newest_rows(user, attempt)
+    n, with_deficit = deficit_counts(
+        np.zeros(newest.sum(), dtype=np.int64),
+        competence[newest],
+        deficit[newest],
+        (1, len(column)),
+    )
+    own = {
+        c: Cell(int(n[0, i]), int(with_deficit[0, i]), False) for c, i in column.items() if n[0, i]
+    }
 
-def _trend(attempts, order) -> tuple[list[int], dict[tuple[int, str], Cell]]:
-    """Count, per school year, each teacher's latest result of that year."""
-    newest_of_year: dict[tuple[int, int], int] = {}
-    for user_id, ids in order.items():
-        for attempt_id in ids:  # oldest first: the last one of a year wins
-            first_row = next(iter(attempts[attempt_id].values()))
-            newest_of_year[user_id, school_year(first_row.submitted_at)] = attempt_id
-    n: Counter = Counter()
-    with_deficit: Counter = Counter()
-    for (_, year), attempt_id in newest_of_year.items():
-        for competence, score in attempts[attempt_id].items():
-            n[year, competence] += 1
-            with_deficit[year, competence] += bool(score.deficit)
-    years = sorted({year for _, year in newest_of_year})
-    return years, {key: Cell(n[key], with_deficit[key], False) for key in n}
+    years, year_index = np.unique(year, return_inverse=True)
+    of_year = newest_rows(user * 10_000 + year, attempt)
+    n, with_deficit = deficit_counts(
+        year_index[of_year], competence[of_year], deficit[of_year], (len(years), len(column))
+    )
+    trend = {
+        (int(y), c): Cell(int(n[k, i]), int(with_deficit[k, i]), False)
+        for k, y in enumerate(years)
+        for c, i in column.items()
+        if n[k, i]
+    }
+    return own, [int(y) for y in years], trend
 
 
 def _progress(staff, instrument, order, growth) -> list[TeacherProgress]:
