@@ -187,7 +187,50 @@ def deficit_counts(document_id: int) -> list[tuple[int, int, str, int, int]]:
     ]
 
 
+# Region-wide cells per (database, instrument, min_group), with the stamp they were counted at.
+_CELLS: dict[tuple, tuple[tuple, "RegionCells"]] = {}
+_CELLS_KEPT = 32
+
+
+def data_stamp(document_id: int) -> tuple:
+    """Return what the region's cells of an instrument depend on, in three cheap aggregates.
+
+    Submitted attempts (their number and newest id: a new result, or one deleted with its
+    account), the staff (active accounts with a school: number, and a weighted sum of their
+    schools that changes when anyone moves) and the schools' municipalities. Scores never
+    change after submission, so equal stamps mean equal cells.
+    """
+    attempts = db.session.execute(
+        select(func.count(), func.max(Attempt.id)).where(
+            Attempt.document_id == document_id, Attempt.status == AttemptStatus.SUBMITTED
+        )
+    ).one()
+    staff = db.session.execute(
+        select(func.count(), func.sum(User.id * User.school_id), func.sum(User.school_id)).where(
+            _staff()
+        )
+    ).one()
+    schools = db.session.execute(
+        select(func.count(), func.sum(School.id * School.municipality_id))
+    ).one()
+    return (*attempts, *staff, *schools)
+
+
 def region_cells(instrument: InstrumentRef, min_group: int) -> RegionCells:
+    """Return an instrument's cells, counted again only when the data behind them changed."""
+    key = (db.engine.url.render_as_string(hide_password=True), instrument.document_id, min_group)
+    stamp = data_stamp(instrument.document_id)
+    cached = _CELLS.get(key)
+    if cached is not None and cached[0] == stamp:
+        return RegionCells(instrument, cached[1].cells)
+    cells = count_region_cells(instrument, min_group)
+    if len(_CELLS) >= _CELLS_KEPT:
+        _CELLS.pop(next(iter(_CELLS)))
+    _CELLS[key] = (stamp, cells)
+    return cells
+
+
+def count_region_cells(instrument: InstrumentRef, min_group: int) -> RegionCells:
     """Count an instrument's latest results at every level and hide the small groups."""
     rows = [
         row

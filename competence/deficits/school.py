@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from competence.accounts.models import User
@@ -32,8 +32,8 @@ from competence.diagnostics.rules import offered_to
 from competence.extensions import db
 from competence.instruments.library import compiled_version, latest_published_versions
 from competence.schools.models import School
-from competence.tracks.models import DevelopmentTrack
-from competence.tracks.services import Progress, progress
+from competence.tracks.models import DevelopmentTrack, ModuleStatus, TrackModule
+from competence.tracks.services import Progress, progress_of_counts
 
 SORT_BY_NAME = "name"
 
@@ -93,7 +93,7 @@ class TeacherProgress:
 
     user: User
     results: int
-    track: DevelopmentTrack | None
+    track_id: int | None  # the newest track on the instrument
     progress: Progress | None
     growth: Growth | None
 
@@ -301,30 +301,46 @@ def _school_counts(rows, competences: tuple[str, ...]):
 
 
 def _progress(staff, instrument, order, growth) -> list[TeacherProgress]:
-    """Return each staff member's results, newest track with its progress, and growth."""
-    tracks: dict[int, DevelopmentTrack] = {}
-    for track in db.session.scalars(
-        select(DevelopmentTrack)
+    """Return each staff member's results, newest track with its progress, and growth.
+
+    Progress is counted by the database per track and read through `progress_of_counts`, the
+    rule the track page uses, so the two agree without loading every module.
+    """
+    newest = (
+        select(DevelopmentTrack.user_id, func.max(DevelopmentTrack.id).label("track_id"))
         .where(
             DevelopmentTrack.document_id == instrument.document_id,
             DevelopmentTrack.user_id.in_([user.id for user in staff]),
         )
-        .options(selectinload(DevelopmentTrack.modules))
-        .order_by(DevelopmentTrack.created_at, DevelopmentTrack.id)
-    ):
-        tracks[track.user_id] = track  # the newest wins
+        .group_by(DevelopmentTrack.user_id)
+        .subquery()
+    )
+    counted = TrackModule.status != ModuleStatus.DECLINED
+    done = counted & (TrackModule.status == ModuleStatus.DONE)
+    tracks = {
+        row.user_id: (row.track_id, progress_of_counts(row.counted, row.done, row.mandatory_done))
+        for row in db.session.execute(
+            select(
+                newest.c.user_id,
+                newest.c.track_id,
+                func.count(TrackModule.id).filter(counted).label("counted"),
+                func.count(TrackModule.id).filter(done).label("done"),
+                func.count(TrackModule.id)
+                .filter(done & TrackModule.mandatory)
+                .label("mandatory_done"),
+            )
+            .join(TrackModule, TrackModule.track_id == newest.c.track_id, isouter=True)
+            .group_by(newest.c.user_id, newest.c.track_id)
+        )
+    }
     found = []
     for user in staff:
-        track = tracks.get(user.id)
-        if user.id not in order and track is None:
+        track_id, track_progress = tracks.get(user.id, (None, None))
+        if user.id not in order and track_id is None:
             continue
         found.append(
             TeacherProgress(
-                user,
-                len(order.get(user.id, [])),
-                track,
-                progress(track) if track is not None else None,
-                growth.get(user.id),
+                user, len(order.get(user.id, [])), track_id, track_progress, growth.get(user.id)
             )
         )
     return found

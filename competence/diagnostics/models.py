@@ -31,6 +31,10 @@ class Attempt(db.Model):
     __table_args__ = (
         CheckConstraint("status IN ('in_progress', 'submitted')", name="status"),
         Index("ix_attempts_user_document", "user_id", "document_id"),
+        # The analytics find each teacher's newest submitted attempt of an instrument.
+        Index(
+            "ix_attempts_document_status_user", "document_id", "status", "user_id", "submitted_at"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

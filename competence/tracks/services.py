@@ -251,12 +251,13 @@ def progress(track: DevelopmentTrack) -> Progress:
     """
     counted = [m for m in track.modules if m.status != ModuleStatus.DECLINED]
     done = sum(m.status == ModuleStatus.DONE for m in counted)
-    finished = (
-        bool(counted)
-        and done == len(counted)
-        and any(m.mandatory and m.status == ModuleStatus.DONE for m in counted)
-    )
-    return Progress(done, len(counted), finished)
+    mandatory_done = sum(m.mandatory and m.status == ModuleStatus.DONE for m in counted)
+    return progress_of_counts(len(counted), done, mandatory_done)
+
+
+def progress_of_counts(counted: int, done: int, mandatory_done: int) -> Progress:
+    """Return the progress from the counts `progress` takes (pages that count in SQL use it)."""
+    return Progress(done, counted, counted > 0 and done == counted and mandatory_done > 0)
 
 
 def is_finished(track: DevelopmentTrack) -> bool:

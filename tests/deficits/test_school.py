@@ -8,8 +8,13 @@ import pytest
 from openpyxl import load_workbook
 
 from competence.accounts.models import Role
+from competence.extensions import db
+from competence.tracks import services as tracks
+from competence.tracks.models import ModuleStatus, TrackModule
+from competence.tracks.services import progress
+from tests.certificates.helpers import finished_attempt, prepare
 from tests.deficits.helpers import record_result
-from tests.diagnostics.helpers import load_instruments
+from tests.diagnostics.helpers import load_instruments, worst_answer
 from tests.factories import login, make_school, make_user
 
 AUTUMN_2025 = datetime(2025, 10, 6, 10, tzinfo=UTC)  # school year 2025/26
@@ -203,3 +208,22 @@ def test_the_entry_sends_a_director_to_the_school(client, region):
     assert response.status_code == 302 and response.headers["Location"].endswith(
         "/analytics/school"
     )
+
+
+def test_track_progress_agrees_with_the_track_page(client, region):
+    prepare()
+    teacher = make_user(
+        "a7@example.org", school=region["school_a"], full_name="A Учитель 7", subjects=("russian",)
+    )
+    track = tracks.build_track(finished_attempt(teacher, worst_answer, "soft-skills"))
+    modules = list(track.modules)
+    tracks.mark_done(db.session.get(TrackModule, modules[0].id), "Выполнено", "", None)
+    modules[-1].status = ModuleStatus.DECLINED
+    db.session.commit()
+    expected = progress(track)
+    assert 0 < expected.done < expected.total
+    login(client, "director.a@example.org")
+    page = _text(client.get("/analytics/school"))
+    progress_table = page[page.index("Треки и подтверждённый рост") :]
+    row = re.search(r"A Учитель 7</th>.*?</tr>", progress_table).group(0)
+    assert f"Выполнено модулей: {expected.done} из {expected.total}" in row
