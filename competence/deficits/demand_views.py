@@ -11,7 +11,7 @@ from competence.analytics.demand import (
     GroupSizeError,
     parse_group_size,
 )
-from competence.deficits import demand
+from competence.deficits import demand, demand_scope
 from competence.deficits.blueprint import bp
 from competence.deficits.export import HIDDEN, xlsx_response
 from competence.tracks.forms import FORMAT_LABELS, KIND_LABELS
@@ -30,10 +30,10 @@ class BadRequest(Exception):
 def _query():
     """Return the scope and group size asked for; raise BadRequest or abort."""
     try:
-        scope = demand.resolve_scope(
+        scope = demand_scope.resolve_scope(
             current_user, request.args.get("municipality"), request.args.get("school")
         )
-    except demand.ScopeError as exc:
+    except demand_scope.ScopeError as exc:
         if exc.status != 400:
             abort(exc.status)
         raise BadRequest(str(exc.message), _own_scope()) from None
@@ -56,11 +56,11 @@ def _query():
 
 def _render(scope, report, error=None, status=200, error_field=None):
     """Render the page: the form, and the table unless the query was refused."""
-    municipalities, schools = demand.scope_choices(current_user, scope) if scope else ([], [])
+    municipalities, schools = demand_scope.scope_choices(current_user, scope) if scope else ([], [])
     return render_template(
         "deficits/demand.html",
         scope=scope,
-        scope_title=demand.scope_title(scope) if scope else "",
+        scope_title=demand_scope.scope_title(scope) if scope else "",
         report=report,
         error=error,
         error_field=error_field,
@@ -81,8 +81,8 @@ def _render(scope, report, error=None, status=200, error_field=None):
 def _own_scope():
     """Return the scope to draw the form with after a malformed one: the user's own."""
     try:
-        return demand.resolve_scope(current_user, None, None)
-    except demand.ScopeError:
+        return demand_scope.resolve_scope(current_user, None, None)
+    except demand_scope.ScopeError:
         return None
 
 

@@ -30,7 +30,8 @@ from markupsafe import escape
 from openpyxl import load_workbook
 
 from competence.accounts.models import Role
-from competence.deficits.demand import Scope, demand_report
+from competence.deficits.demand import demand_report
+from competence.deficits.demand_scope import Scope
 from competence.deficits.export import HIDDEN
 from competence.extensions import db
 from competence.tracks.models import (
@@ -298,8 +299,10 @@ def test_each_role_sees_its_scope(app, region):
     assert "/tracks/catalog/" not in page
     hidden = coordinator.get(f"/analytics/demand?school={region.a1.id}").get_data(as_text=True)
     assert scope_line(hidden) == "Школа А1 · Район А"
-    assert all(v == "hidden" for row in page_table(hidden).values() for v in row.values())
-    assert 'id="demand-hidden-note"' in hidden
+    # Hidden as a whole: no table, the reason instead; the count of holders is withheld too.
+    assert page_table(hidden) == {} and 'id="demand-hidden-note"' in hidden
+    summary = re.search(r'id="demand-summary">(.*?)</p>', hidden, re.S).group(1)
+    assert "data-hidden" in summary and not re.search(r"<strong>\s*\d", summary)
 
     director = signed_in(app, region.director_a1)
     page = director.get("/analytics/demand").get_data(as_text=True)
