@@ -351,6 +351,20 @@ def test_requests_out_of_reach_are_not_found(app, region):
     assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
 
 
+def test_a_coordinator_or_director_attached_nowhere_is_refused(app, region):
+    loose = [
+        make_user("c.none@example.org", Role.COORDINATOR, "other", region.a1),
+        make_user("d.none@example.org", Role.DIRECTOR, "director", region.a1),
+    ]
+    loose[0].municipality_id = None
+    loose[1].school_id = None
+    db.session.commit()
+    for user in loose:
+        client = signed_in(app, user)
+        assert client.get("/analytics/demand").status_code == 403, user.email
+        assert client.get(f"/analytics/demand?school={region.a1.id}").status_code == 404
+
+
 def test_malformed_ids_are_refused_with_a_message(app, region):
     methodist = signed_in(app, region.methodist)
     for query in ("school=abc", "municipality=1.5", "school=-1"):
