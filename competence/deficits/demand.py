@@ -2,18 +2,18 @@
 
 A teacher needs a module while it is in one of their current tracks (not completed) and is
 neither done nor declined; they count once per module, as mandatory when the module is mandatory
-in any of their current tracks. The database groups these needs by (school, module); numpy hides
-small groups (docs/small-groups.md) over the whole region before a scope is cut out of it, with
-n = the school's teachers holding a current track, so the hidden cells are the same for every
-module and nothing is recovered by subtraction. Only the director of a school reads its own
-figures unhidden. docs/training-demand.md describes the page.
-"""
+in any of their current tracks. The database groups these needs by (school, module), or by
+(municipality, module) for the region's page, never a loop over teachers. Small groups are
+hidden (docs/small-groups.md) over the whole region before a scope is cut out of it, with
+n = the school's teachers holding a current track for every module, so a unit is hidden as a
+whole and nothing is recovered by subtraction. Only the director of a school reads its own
+figures unhidden. docs/training-demand.md describes the page."""
 
 from dataclasses import dataclass, field
 
 import numpy as np
 from flask_babel import gettext as _
-from sqlalchemy import Integer, cast, func, select
+from sqlalchemy import case, distinct, func, select
 
 from competence.accounts.access import sees_staff_results
 from competence.accounts.models import User
@@ -33,55 +33,61 @@ from competence.tracks.models import (
     TrackStatus,
 )
 
-# The column of the teachers holding a current track, beside the modules' columns; catalogue
-# keys are identifiers, so no module is called this.
-HOLDERS = "*holders"
+# The "competence" of the small-group rule: the teachers holding a current track.
+HOLDERS = "holders"
 
 
-def _current_tracks():
-    """Return the condition of a current track: not completed."""
-    return DevelopmentTrack.status != TrackStatus.COMPLETED
-
-
-def demand_counts(school_id: int | None = None) -> list[tuple[int, int, int, int, int]]:
-    """Return (municipality id, school id, module id, teachers, of them mandatory) of the
-    modules the staff still have to study, grouped by the database."""
-    needs = (
-        select(
-            DevelopmentTrack.user_id,
-            TrackModule.module_id,
-            func.max(cast(TrackModule.mandatory, Integer)).label("mandatory"),
-        )
-        .join(TrackModule, TrackModule.track_id == DevelopmentTrack.id)
-        .where(
-            _current_tracks(),
-            TrackModule.status.not_in((ModuleStatus.DONE, ModuleStatus.DECLINED)),
-        )
-        .group_by(DevelopmentTrack.user_id, TrackModule.module_id)
-        .subquery()
-    )
-    query = (
-        select(
-            School.municipality_id,
-            User.school_id,
-            needs.c.module_id,
-            func.count(),
-            func.sum(needs.c.mandatory),
-        )
-        .select_from(needs)
-        .join(User, User.id == needs.c.user_id)
+def _needs(query):
+    """Narrow a query over track modules to what the staff still have to study."""
+    return (
+        query.join(DevelopmentTrack, DevelopmentTrack.id == TrackModule.track_id)
+        .join(User, User.id == DevelopmentTrack.user_id)
         .join(School, School.id == User.school_id)
-        .where(counted_staff())
-        .group_by(School.municipality_id, User.school_id, needs.c.module_id)
+        .where(
+            DevelopmentTrack.status != TrackStatus.COMPLETED,
+            TrackModule.status.not_in((ModuleStatus.DONE, ModuleStatus.DECLINED)),
+            counted_staff(),
+        )
     )
+
+
+def demand_counts(
+    by_municipality: bool = False,
+    municipality_id: int | None = None,
+    school_id: int | None = None,
+) -> list[tuple[int, int, int, int]]:
+    """Return (school id, or municipality id, module id, teachers, of them mandatory) of the
+    modules the staff still have to study, grouped by the database.
+
+    A teacher counts once per module; as mandatory when any of their open entries of it is.
+    """
+    unit = School.municipality_id if by_municipality else User.school_id
+    query = _needs(
+        select(
+            unit,
+            TrackModule.module_id,
+            func.count(distinct(DevelopmentTrack.user_id)),
+            func.count(distinct(case((TrackModule.mandatory, DevelopmentTrack.user_id)))),
+        ).select_from(TrackModule)
+    ).group_by(unit, TrackModule.module_id)
+    if municipality_id is not None:
+        query = query.where(School.municipality_id == municipality_id)
     if school_id is not None:
         query = query.where(User.school_id == school_id)
     return [tuple(row) for row in db.session.execute(query)]
 
 
+def demanded_modules() -> list[int]:
+    """Return the modules somebody in the region still has to study."""
+    query = _needs(select(TrackModule.module_id).select_from(TrackModule)).distinct()
+    return list(db.session.scalars(query))
+
+
 def track_holders(school_id: int | None = None) -> list[tuple[int, int, int]]:
     """Return (municipality id, school id, teachers with a current track) per school."""
-    holders = select(DevelopmentTrack.user_id).where(_current_tracks())
+    holders = select(DevelopmentTrack.user_id).where(
+        DevelopmentTrack.status != TrackStatus.COMPLETED
+    )
     query = (
         select(School.municipality_id, User.school_id, func.count())
         .join(School, School.id == User.school_id)
@@ -93,103 +99,53 @@ def track_holders(school_id: int | None = None) -> list[tuple[int, int, int]]:
     return [tuple(row) for row in db.session.execute(query)]
 
 
-@dataclass(frozen=True)
-class Counts:
-    """Teachers of one unit (region, municipality or school): holders and, per module id, how
-    many need it and how many as mandatory; `hidden` when the unit's figures are withheld."""
+class Hiding:
+    """Which units are hidden, from the teachers holding a current track in each school.
 
-    holders: int
-    total: dict[int, int]
-    mandatory: dict[int, int]
-    hidden: bool
-
-
-def _level_counts(level, mandatory_level, row: int, keys: tuple, modules: dict) -> Counts:
-    """Read one unit's row of the suppressed cells."""
-    column = {key: i for i, key in enumerate(keys)}
-    total = {m: int(level.with_deficit[row, column[k]]) for k, m in modules.items()}
-    mandatory = {m: int(mandatory_level.with_deficit[row, column[k]]) for k, m in modules.items()}
-    hidden = bool(level.suppressed[row].any() | mandatory_level.suppressed[row].any())
-    return Counts(int(level.n[row, column[HOLDERS]]), total, mandatory, hidden)
-
-
-class RegionDemand:
-    """Demand counted over the region and hidden where small, read unit by unit."""
+    Every module's cell of a school has the same n (its holders), and the rule decides from n
+    alone, so every module of a unit is hidden alike: the rule runs once, on the holders
+    (tests/analytics/test_demand.py checks this against the rule run module by module).
+    """
 
     def __init__(self, min_group: int) -> None:
-        holders = track_holders()
-        counts = demand_counts()
-        module_ids = sorted({row[2] for row in counts})
-        keys = dict(
-            db.session.execute(
-                select(CatalogModule.id, CatalogModule.key).where(CatalogModule.id.in_(module_ids))
-            ).all()
-        )
-        self.modules = {keys[m]: m for m in module_ids}  # key -> id
-        columns = [HOLDERS, *self.modules]
-        schools = np.array(sorted(row[1] for row in holders), dtype=np.int64)
-        municipality_of = {row[1]: row[0] for row in holders}
-        n = np.zeros(len(schools), dtype=np.int64)
-        n[np.searchsorted(schools, [row[1] for row in holders])] = [row[2] for row in holders]
-        total = np.zeros((len(schools), len(columns)), dtype=np.int64)
-        mandatory = np.zeros_like(total)
-        if counts:
-            _, school, module, teachers, mandatory_teachers = (
-                np.array(c) for c in zip(*counts, strict=True)
-            )
-            rows = np.searchsorted(schools, school)
-            cols = 1 + np.searchsorted(np.array(module_ids), module)
-            np.add.at(total, (rows, cols), teachers)
-            np.add.at(mandatory, (rows, cols), mandatory_teachers.astype(np.int64))
-        # Every school gets a cell for every column (zeros too), all with the school's holders
-        # as n: a school absent from a module's cells would read as zero by subtraction.
-        width = len(columns)
-        flat = {
-            "municipality": np.repeat([str(municipality_of[s]) for s in schools], width),
-            "school": np.repeat(schools.astype(str), width),
-            "competence": np.tile(np.array(columns, dtype=str), len(schools)),
-            "n": np.repeat(n, width),
+        rows = track_holders()
+        municipality = np.array([row[0] for row in rows], dtype=np.int64)
+        school = np.array([row[1] for row in rows], dtype=np.int64)
+        n = np.array([row[2] for row in rows], dtype=np.int64)
+        self.levels: dict[str, dict[int, tuple[int, bool]]] = {
+            "region": {},
+            "municipality": {},
+            "school": {},
         }
-        self.cells = suppress_counts(**flat, with_deficit=total.ravel(), min_group=min_group)
-        self.mandatory_cells = suppress_counts(
-            **flat, with_deficit=mandatory.ravel(), min_group=min_group
+        if not rows:  # nobody holds a current track: no cells at all
+            return
+        cells = suppress_counts(
+            municipality.astype(str),
+            school.astype(str),
+            np.full(len(rows), HOLDERS),
+            n,
+            np.zeros(len(rows), dtype=np.int64),
+            min_group,
         )
-        self.keys = self.cells.competences
+        self.levels = {
+            "region": {0: (int(n.sum()), bool(cells.region.suppressed.any()))},
+            "municipality": _units(cells.municipalities, cells.municipalities.municipality),
+            "school": _units(cells.schools, cells.schools.school),
+        }
 
-    def _unit(self, level_name: str, names: np.ndarray, unit: str) -> Counts | None:
-        level = getattr(self.cells, level_name)
-        rows = np.nonzero(names == unit)[0]
-        if not len(rows) or not level.n[rows[0]].any():
-            return None
-        mandatory_level = getattr(self.mandatory_cells, level_name)
-        return _level_counts(level, mandatory_level, int(rows[0]), self.keys, self.modules)
-
-    def region(self) -> Counts | None:
-        """Return the region's counts (None: nobody holds a current track)."""
-        return self._unit("region", self.cells.region.municipality, "")
-
-    def municipality(self, municipality_id: int) -> Counts | None:
-        """Return a municipality's counts."""
-        names = self.cells.municipalities.municipality
-        return self._unit("municipalities", names, str(municipality_id))
-
-    def school(self, school_id: int) -> Counts | None:
-        """Return a school's counts."""
-        return self._unit("schools", self.cells.schools.school, str(school_id))
+    def unit(self, level: str, unit_id: int = 0) -> tuple[int, bool]:
+        """Return (holders, hidden) of a unit; (0, False) when nobody there holds a track."""
+        return self.levels[level].get(unit_id, (0, False))
 
 
-def own_school_counts(school_id: int) -> Counts | None:
-    """Return a school's counts unhidden, for its director."""
-    holders = track_holders(school_id)
-    if not holders:
-        return None
-    counts = demand_counts(school_id)
-    return Counts(
-        holders[0][2],
-        {row[2]: row[3] for row in counts},
-        {row[2]: int(row[4]) for row in counts},
-        hidden=False,
-    )
+def _units(level, ids) -> dict[int, tuple[int, bool]]:
+    """Return (holders, hidden) by unit id of one level of the holders' cells."""
+    return {
+        int(unit): (int(n), bool(hidden))
+        for unit, n, hidden in zip(
+            ids, level.n[:, 0].tolist(), level.suppressed[:, 0].tolist(), strict=True
+        )
+    }
 
 
 @dataclass(frozen=True)
@@ -220,77 +176,90 @@ class DemandReport:
     breakdown: list[tuple[str, dict[str, object]]] = field(default_factory=list)
 
 
-def _rows(counts: Counts, group_size: int, all_modules: list[int]):
-    """Return the rows of a unit's counts and the column totals."""
-    module_ids = all_modules if counts.hidden else [m for m in all_modules if counts.total.get(m)]
+def _rows(counts, hidden: bool, group_size: int) -> tuple[list[DemandRow], dict | None]:
+    """Return the rows of a unit from {module id: (teachers, mandatory)} and the totals."""
     modules = {
         m.id: m
-        for m in db.session.scalars(select(CatalogModule).where(CatalogModule.id.in_(module_ids)))
+        for m in db.session.scalars(select(CatalogModule).where(CatalogModule.id.in_(counts)))
     }
-    module_ids = sorted(module_ids, key=lambda m: (modules[m].title, modules[m].key))
+    module_ids = sorted(counts, key=lambda m: (modules[m].title, modules[m].key))
     plan = plan_demand(
-        [counts.total.get(m, 0) for m in module_ids],
-        [counts.mandatory.get(m, 0) for m in module_ids],
+        [counts[m][0] for m in module_ids],
+        [counts[m][1] for m in module_ids],
         [modules[m].hours for m in module_ids],
-        [counts.hidden] * len(module_ids),
+        [hidden] * len(module_ids),
         group_size,
     )
     names = ("mandatory", "optional", "total", "groups", "mandatory_groups", "hours")
     rows = []
     for shown, index in enumerate(plan.order.tolist()):
-        values = {
-            name: HIDDEN if plan.hidden[shown] else int(getattr(plan, name)[shown])
-            for name in names
-        }
+        values = {name: HIDDEN if hidden else int(getattr(plan, name)[shown]) for name in names}
         rows.append(DemandRow(modules[module_ids[index]], **values))
     return rows, plan.totals
+
+
+def _sum_by_module(counts) -> dict[int, tuple[int, int]]:
+    """Sum (unit, module, teachers, mandatory) rows into {module: (teachers, mandatory)}."""
+    found: dict[int, tuple[int, int]] = {}
+    for _unit, module, teachers, mandatory in counts:
+        before = found.get(module, (0, 0))
+        found[module] = (before[0] + teachers, before[1] + mandatory)
+    return found
 
 
 def demand_report(user, scope: Scope, group_size: int, min_group: int) -> DemandReport:
     """Count the demand of a scope as the user may see it."""
     if scope.school is not None and sees_staff_results(user, scope.school.id):
-        counts = own_school_counts(scope.school.id)
-        region = None
-        all_modules = sorted(counts.total) if counts else []
+        own = track_holders(scope.school.id)
+        holders, hidden, hiding = (own[0][2] if own else 0), False, None
     else:
-        region = RegionDemand(min_group)
-        all_modules = list(region.modules.values())
-        if scope.school is not None:
-            counts = region.school(scope.school.id)
-        elif scope.municipality is not None:
-            counts = region.municipality(scope.municipality.id)
-        else:
-            counts = region.region()
-    if counts is None:
+        hiding = Hiding(min_group)
+        level, unit = (
+            ("school", scope.school.id)
+            if scope.school is not None
+            else ("municipality", scope.municipality.id)
+            if scope.municipality is not None
+            else ("region", 0)
+        )
+        holders, hidden = hiding.unit(level, unit)
+    if not holders:
         return DemandReport(scope, group_size, min_group, 0, [], None)
-    rows, totals = _rows(counts, group_size, all_modules)
-    report = DemandReport(
-        scope, group_size, min_group, HIDDEN if counts.hidden else counts.holders, rows, totals
-    )
-    if region is not None and scope.school is None:
-        report.breakdown = _breakdown(region, scope)
+    if scope.school is not None:
+        counts = demand_counts(school_id=scope.school.id)
+    elif scope.municipality is not None:
+        counts = demand_counts(municipality_id=scope.municipality.id)
+    else:
+        counts = demand_counts(by_municipality=True)
+    by_module = _sum_by_module(counts)
+    if hidden:
+        # Which modules a hidden unit needs is not told either: every module of the region.
+        by_module = dict.fromkeys(demanded_modules(), (0, 0))
+    rows, totals = _rows(by_module, hidden, group_size)
+    report = DemandReport(scope, group_size, min_group, HIDDEN if hidden else holders, rows, totals)
+    if hiding is not None and scope.school is None:
+        report.breakdown = _breakdown(hiding, scope, counts, rows)
     return report
 
 
-def _breakdown(region: RegionDemand, scope: Scope) -> list[tuple[str, dict[str, object]]]:
-    """Return the teachers needing each module in the units one level below the scope."""
+def _breakdown(hiding: Hiding, scope: Scope, counts, rows) -> list[tuple[str, dict[str, object]]]:
+    """Return the teachers needing each module of the rows in each unit one level below."""
     if scope.municipality is None:
-        units = db.session.scalars(select(Municipality).order_by(Municipality.name))
-        read = region.municipality
+        level, units = "municipality", select(Municipality).order_by(Municipality.name)
     else:
-        units = db.session.scalars(
+        level = "school"
+        units = (
             select(School)
             .where(School.municipality_id == scope.municipality.id)
             .order_by(School.name)
         )
-        read = region.school
+    teachers = {(unit, module): n for unit, module, n, _mandatory in counts}
     found = []
-    for unit in units:
-        counts = read(unit.id)
-        if counts is not None:
+    for unit in db.session.scalars(units):
+        holders, hidden = hiding.unit(level, unit.id)
+        if holders:
             values = {
-                key: HIDDEN if counts.hidden else counts.total[module]
-                for key, module in region.modules.items()
+                row.module.key: HIDDEN if hidden else teachers.get((unit.id, row.module.id), 0)
+                for row in rows
             }
             found.append((unit.name, values))
     return found

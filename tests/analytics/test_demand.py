@@ -13,6 +13,7 @@ from competence.analytics.demand import (
     parse_group_size,
     plan_demand,
 )
+from competence.analytics.suppression import suppress_counts
 
 
 @pytest.mark.parametrize(
@@ -108,3 +109,28 @@ def test_inconsistent_counts_are_refused():
         plan_demand([3], [4], [36], [False], 25)
     with pytest.raises(ValueError):
         plan_demand([3, 1], [1], [36], [False], 25)
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_every_module_of_a_unit_is_hidden_like_its_holders(seed):
+    """The premise of the demand page: with every module's n the unit's holders, the rule hides
+    each module's cells exactly where it hides the holders' own, so it runs once, on those."""
+    rng = np.random.default_rng(seed)
+    schools = int(rng.integers(1, 25))
+    municipality = rng.integers(0, 5, schools).astype(str)
+    school = np.arange(schools).astype(str)
+    holders = rng.choice([1, 2, 3, 4, 5, 6, 9, 15, 40], schools)
+    modules = ["holders"] + [f"module-{i}" for i in range(int(rng.integers(1, 6)))]
+    width = len(modules)
+    needing = rng.integers(0, holders[:, None] + 1, (schools, width))
+    needing[:, 0] = 0
+    cells = suppress_counts(
+        np.repeat(municipality, width),
+        np.repeat(school, width),
+        np.tile(np.array(modules), schools),
+        np.repeat(holders, width),
+        needing.ravel(),
+        5,
+    )
+    for level in cells.levels:
+        assert (level.suppressed == level.suppressed[:, [0]]).all()

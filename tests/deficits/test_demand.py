@@ -167,6 +167,27 @@ def hidden_row(n=6):
     return (HIDDEN,) * n
 
 
+def test_nobody_with_a_current_track(app):
+    school = make_school("a-001", "Школа А1", municipality="Район А")
+    teacher = make_user("t@example.org", school=school)
+    load_instruments()
+    module = catalog_module("course-a", "course", "Курс А", "in_person", 36)
+    give_track(teacher, [(module, MAND, PLANNED)], TrackStatus.COMPLETED)
+    people = [
+        make_user("m@example.org", Role.METHODIST, "other", school),
+        make_user("c@example.org", Role.COORDINATOR, "other", school),
+        make_user("d@example.org", Role.DIRECTOR, "director", school),
+    ]
+    for user in people:
+        client = signed_in(app, user)
+        page = client.get("/analytics/demand")
+        assert page.status_code == 200, user.email
+        assert 'id="demand-table"' not in page.get_data(as_text=True)
+        book = read_back(client.get("/analytics/demand.xlsx"))
+        sheet = book.worksheets[0]
+        assert [row[1] for row in sheet.iter_rows(min_row=4, values_only=True) if row[1]] == []
+
+
 def test_region_figures_by_hand(region):
     report = demand_report(region.methodist, Scope(), 25, 5)
     assert report.holders == 13
