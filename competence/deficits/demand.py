@@ -214,14 +214,7 @@ def demand_report(user, scope: Scope, group_size: int, min_group: int) -> Demand
         holders, hidden, hiding = (own[0][2] if own else 0), False, None
     else:
         hiding = Hiding(min_group)
-        level, unit = (
-            ("school", scope.school.id)
-            if scope.school is not None
-            else ("municipality", scope.municipality.id)
-            if scope.municipality is not None
-            else ("region", 0)
-        )
-        holders, hidden = hiding.unit(level, unit)
+        holders, hidden = hiding.unit(scope.level, scope.unit_id)
     if not holders:
         return DemandReport(scope, group_size, min_group, 0, [], None)
     if scope.school is not None:

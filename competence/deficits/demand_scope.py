@@ -39,6 +39,13 @@ class Scope:
             return "school"
         return "municipality" if self.municipality is not None else "region"
 
+    @property
+    def unit_id(self) -> int:
+        """Return the id of the school or municipality; 0 for the region."""
+        if self.school is not None:
+            return self.school.id
+        return self.municipality.id if self.municipality is not None else 0
+
 
 def _id_of(text: str | None, message) -> int | None:
     """Return the id written in a query string, None when absent; refuse anything but digits."""

@@ -39,7 +39,7 @@ def _query():
         raise BadRequest(str(exc.message), _own_scope()) from None
     default = current_app.config["COURSE_GROUP_SIZE"]
     if not current_user.has_role(*PLANNING_ROLES):
-        return scope, default  # only planners choose a size; the others read the default's
+        return scope, default  # only planners choose a size, the others' is ignored
     try:
         return scope, parse_group_size(request.args.get("group_size"), default)
     except GroupSizeError:
@@ -70,7 +70,6 @@ def _render(scope, report, error=None, status=200, error_field=None):
         group_size=request.args.get("group_size", "")
         if error
         else (report.group_size if report else ""),
-        default_size=current_app.config["COURSE_GROUP_SIZE"],
         size_range=(GROUP_SIZE_MIN, GROUP_SIZE_MAX),
         kind_labels=KIND_LABELS,
         format_labels=FORMAT_LABELS,
@@ -87,7 +86,7 @@ def _own_scope():
 
 
 def _report():
-    """Return (scope, report) of the query, or a rendered refusal."""
+    """Return (scope, report) of the query; raise BadRequest or abort when it cannot be."""
     scope, group_size = _query()
     min_group = current_app.config["ANALYTICS_MIN_GROUP"]
     return scope, demand.demand_report(current_user, scope, group_size, min_group)
@@ -112,11 +111,7 @@ def demand_xlsx():
         scope, report = _report()
     except BadRequest as exc:
         return _render(exc.scope, None, exc.message, 400, exc.field)
-    suffix = {
-        "region": "region",
-        "municipality": f"municipality-{scope.municipality.id if scope.municipality else ''}",
-        "school": f"school-{scope.school.id if scope.school else ''}",
-    }[scope.level]
+    suffix = scope.level if scope.level == "region" else f"{scope.level}-{scope.unit_id}"
     return xlsx_response(
         f"training-demand-{suffix}.xlsx", demand.demand_sheets(report), report.min_group
     )
