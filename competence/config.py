@@ -130,6 +130,9 @@ def from_environment(instance_path: str) -> dict:
         # Smallest group of teachers whose deficit figures are shown above the own school:
         # smaller cells read «недостаточно данных» (docs/small-groups.md).
         "ANALYTICS_MIN_GROUP": _int("ANALYTICS_MIN_GROUP", 5),
+        # Teachers in one course group when the institute plans its year (/analytics/demand);
+        # methodists and administrators may try another size on the page.
+        "COURSE_GROUP_SIZE": _int("COURSE_GROUP_SIZE", 25),
         "ARGON2_MEMORY_KIB": _int("ARGON2_MEMORY_KIB", 19 * 1024),
         "ARGON2_TIME_COST": _int("ARGON2_TIME_COST", 2),
     }

@@ -112,6 +112,8 @@ EXPECTED = {
     "GET /admin/users/<int:user_id>": "login 403 403 403 403 403 403 200",
     "POST /admin/users/<int:user_id>/second-factor/reset": "login 403 403 403 403 403 403 302",
     "GET /admin/users/<int:user_id>/history": "login 403 403 403 403 403 403 200",
+    "GET /analytics/demand": "login 403 403 200 200 200 200 200",
+    "GET /analytics/demand.xlsx": "login 403 403 200 200 200 200 200",
     "POST /api/attempts/<int:attempt_id>/answers": "401 400 404 404 404 404 404 404",
     "GET /cabinet/": "login 200 200 200 200 200 200 200",
     "GET /certificates/": "login 200 200 200 200 200 200 200",
