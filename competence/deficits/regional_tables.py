@@ -155,7 +155,7 @@ def part_table(kind: str, tree: PartTree, level: str, units, totals, columns, un
         rows(level, units),
         around,
         size_title=_("Tracks"),
-        part_title=_("done"),
+        part_title=_("number of tracks"),
         explanation=_(
             "Tracks built from results of «%(title)s», held by the unit's staff now.",
             title=columns[0].title,
@@ -314,8 +314,8 @@ def table_sheet(table: Table, min_group: int) -> Sheet:
             else:
                 values += [_share(cell), _count(cell, "n")]
         rows.append(values)
-    notes = [note for note in (table.explanation, hidden_note(min_group)) if note]
-    return Sheet(table.title, header, rows, notes)
+    # The workbook adds the rule of the grey cells under a sheet with any.
+    return Sheet(table.title, header, rows, [table.explanation] if table.explanation else [])
 
 
 def growth_sheet(rows: list[GrowthRow], min_group: int) -> Sheet:
@@ -339,5 +339,5 @@ def growth_sheet(rows: list[GrowthRow], min_group: int) -> Sheet:
         _("Growth from the first to the latest result"),
         header,
         out,
-        [growth_note(), hidden_note(min_group)],
+        [growth_note()],
     )

@@ -112,6 +112,12 @@ EXPECTED = {
     "GET /admin/users/<int:user_id>": "login 403 403 403 403 403 403 200",
     "POST /admin/users/<int:user_id>/second-factor/reset": "login 403 403 403 403 403 403 302",
     "GET /admin/users/<int:user_id>/history": "login 403 403 403 403 403 403 200",
+    # municipality_id: none exists with the id (999999); tests/deficits try real ones.
+    "GET /analytics/municipality": "login 403 403 403 403 200 302 302",
+    "GET /analytics/municipality/<int:municipality_id>": "login 403 403 403 403 404 404 404",
+    "GET /analytics/municipality/<int:municipality_id>.xlsx": "login 403 403 403 403 404 404 404",
+    "GET /analytics/region": "login 403 403 403 403 403 200 200",
+    "GET /analytics/region.xlsx": "login 403 403 403 403 403 200 200",
     "POST /api/attempts/<int:attempt_id>/answers": "401 400 404 404 404 404 404 404",
     "GET /cabinet/": "login 200 200 200 200 200 200 200",
     "GET /certificates/": "login 200 200 200 200 200 200 200",
