@@ -235,7 +235,7 @@ def subject_table(instrument, counts, cells: RegionCells, min_group):
     return Table(
         "subjects",
         _("Deficits by subject"),
-        _("Subject"),
+        _("Subject taught"),
         competence_titles(instrument),
         _matrix_rows(labels, order, n, with_deficit, hidden, instrument, competences),
         (region_row(instrument, cells),),
@@ -321,7 +321,11 @@ def table_sheet(table: Table, min_group: int) -> Sheet:
 def growth_sheet(rows: list[GrowthRow], min_group: int) -> Sheet:
     """Write the growth table: counts of teachers and their shares of n, as on the page."""
     header = [_("Competence"), _("Teachers with two or more results")]
-    for title in (_("Growth"), _("Within the error"), _("Decline")):
+    for title in (
+        _("Growth beyond the error"),
+        _("Within the error"),
+        _("Decline beyond the error"),
+    ):
         header += [title, f"{title}, %"]
     header += [_("Deficit at the first result"), _("Deficit closed")]
     out = []
