@@ -98,16 +98,49 @@ def subject_counts(document_id: int) -> list[tuple[str | None, str, int, int]]:
     return [(s, c, int(n), int(d or 0)) for s, c, n, d in db.session.execute(query)]
 
 
+def first_and_latest(document_id: int):
+    """Return a subquery (user_id, first_id, latest_id, latest_version_id) of the users with two
+    or more submitted attempts of an instrument.
+
+    Every window function shares one window (a user's attempts, oldest first, the whole
+    partition as the frame), so the database sorts the attempts once; the latest is the newest
+    by submission and id, as in `results.latest_attempts`.
+    """
+    window = {
+        "partition_by": Attempt.user_id,
+        "order_by": (Attempt.submitted_at, Attempt.id),
+        "rows": (None, None),
+    }
+    ranked = (
+        select(
+            Attempt.user_id,
+            func.first_value(Attempt.id).over(**window).label("first_id"),
+            func.last_value(Attempt.id).over(**window).label("latest_id"),
+            func.last_value(Attempt.version_id).over(**window).label("latest_version_id"),
+            func.row_number().over(**window).label("position"),
+            func.count().over(**window).label("taken"),
+        )
+        .where(Attempt.document_id == document_id, Attempt.status == AttemptStatus.SUBMITTED)
+        .subquery()
+    )
+    return (
+        select(ranked.c.user_id, ranked.c.first_id, ranked.c.latest_id, ranked.c.latest_version_id)
+        .where(ranked.c.position == 1, ranked.c.taken >= 2)
+        .subquery()
+    )
+
+
 def growth_pairs(document_id: int) -> list[tuple]:
     """Return the first and the latest competence results of the staff with two or more
     attempts, identical pairs grouped: (competence, first version, latest version, first score,
     latest score, first threshold, latest threshold, first deficit, latest deficit, teachers)."""
-    first, latest = latest_attempts(document_id, first=True), latest_attempts(document_id)
+    pairs = first_and_latest(document_id)
+    first = aliased(Attempt)
     before, after = aliased(CompetenceScore), aliased(CompetenceScore)
     columns = (
         before.competence.label("competence"),
-        first.c.version_id.label("first_version"),
-        latest.c.version_id.label("latest_version"),
+        first.version_id.label("first_version"),
+        pairs.c.latest_version_id.label("latest_version"),
         before.score.label("first_score"),
         after.score.label("latest_score"),
         before.threshold.label("first_threshold"),
@@ -117,15 +150,15 @@ def growth_pairs(document_id: int) -> list[tuple]:
     )
     query = (
         select(*columns, func.count())
-        .select_from(latest)
-        .join(first, first.c.user_id == latest.c.user_id)
-        .join(User, User.id == latest.c.user_id)
-        .join(before, before.attempt_id == first.c.attempt_id)
+        .select_from(pairs)
+        .join(User, User.id == pairs.c.user_id)
+        .join(first, first.id == pairs.c.first_id)
+        .join(before, before.attempt_id == pairs.c.first_id)
         .join(
             after,
-            (after.attempt_id == latest.c.attempt_id) & (after.competence == before.competence),
+            (after.attempt_id == pairs.c.latest_id) & (after.competence == before.competence),
         )
-        .where(latest.c.taken >= 2, _staff())
+        .where(_staff())
         .group_by(*columns)
     )
     return [tuple(row) for row in db.session.execute(query)]
