@@ -214,3 +214,38 @@ def test_pages_without_any_result(app):
     assert client.get("/analytics/region").status_code == 200
     assert client.get("/analytics/region.xlsx").status_code == 404
     assert client.get("/analytics/region?instrument=soft-skills").status_code == 404
+
+
+def page_shares(html: str, key: str) -> list[int]:
+    """Return every share a table of the page prints, row by row."""
+    table = html[html.index(f'id="{key}"') :]
+    table = table[: table.index("</table>")]
+    return [int(value) for value in re.findall(r"(\d+)&nbsp;%", table)]
+
+
+def sheet_shares(sheet) -> list[int]:
+    """Return every share (a column whose header ends with «, %») of a sheet, row by row."""
+    header, rows = rows_of(sheet)
+    columns = [i for i, name in enumerate(header) if name and name.endswith(", %")]
+    return [
+        row[i - 1]
+        for row in rows.values()
+        for i in columns
+        if row[i - 1] is not None  # empty: hidden or nobody
+    ]
+
+
+def test_every_share_of_the_page_is_in_the_workbook_to_the_digit(app, world):
+    client = signed_in(app, world.people["admin"].email)
+    html = client.get(f"/analytics/region{QUERY}").get_data(as_text=True)
+    book = read(client.get(f"/analytics/region.xlsx{QUERY}"))
+    keys = ("deficits", "categories", "subjects", "participation", "tracks")
+    for key, name in zip(keys, book.sheetnames, strict=False):
+        shares = page_shares(html, key)
+        assert shares and shares == sheet_shares(book[name]), key
+    html = client.get(f"/analytics/municipality/{world.khabarovsk.id}{QUERY}").get_data(
+        as_text=True
+    )
+    book = read(client.get(f"/analytics/municipality/{world.khabarovsk.id}.xlsx{QUERY}"))
+    for key, name in zip(("deficits", "participation", "tracks"), book.sheetnames, strict=True):
+        assert page_shares(html, key) == sheet_shares(book[name]), key
