@@ -10,4 +10,4 @@ bp.add_app_template_global(shown_share, "shown_share")
 bp.add_app_template_filter(school_year_label, "school_year")
 
 # The page modules register their routes on `bp`; importing them here attaches them.
-from competence.deficits import demand_views, school_views  # noqa: E402, F401
+from competence.deficits import demand_views, regional_views, school_views  # noqa: E402, F401

@@ -27,7 +27,7 @@ def index():
         return redirect(url_for("deficits.school"))
     if sees_region_figures(current_user):
         return redirect(url_for("deficits.region"))
-    return redirect(url_for("deficits.municipality"))
+    return redirect(url_for("deficits.own_municipality"))
 
 
 def _own_school():

@@ -108,6 +108,7 @@ def build_world(app) -> World:
         "number": certificate.number,
         "user_id": teacher.id,
         "school_id": school_a.id,
+        "municipality_id": school_a.municipality_id,
         "plan_id": plan.id,
         "goal_id": goal.id,
         "measure_id": measure.id,
