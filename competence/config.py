@@ -130,6 +130,9 @@ def from_environment(instance_path: str) -> dict:
         # Smallest group of teachers whose deficit figures are shown above the own school:
         # smaller cells read «недостаточно данных» (docs/small-groups.md).
         "ANALYTICS_MIN_GROUP": _int("ANALYTICS_MIN_GROUP", 5),
+        # Seconds a built regional or municipal analytics page is served without checking its
+        # data (competence/deficits/snapshots.py); 0 checks on every request.
+        "ANALYTICS_CACHE_SECONDS": _int("ANALYTICS_CACHE_SECONDS", 120),
         # Teachers in one course group when the institute plans its year (/analytics/demand);
         # methodists and administrators may try another size on the page.
         "COURSE_GROUP_SIZE": _int("COURSE_GROUP_SIZE", 25),

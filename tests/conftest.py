@@ -36,6 +36,8 @@ BASE_CONFIG = {
     # Most tests sign in as administrators and methodists without a phone; the second factor
     # is required in tests/accounts/test_second_factor.py and in the browser tests.
     "SECOND_FACTOR_ROLES": (),
+    # Analytics pages check their data on every request (snapshots: exact, never a minute old).
+    "ANALYTICS_CACHE_SECONDS": 0,
 }
 
 

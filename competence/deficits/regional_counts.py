@@ -178,11 +178,10 @@ def growth_summary(instrument: InstrumentRef) -> GrowthSummary:
     """Count per competence the staff's changes from the first to the latest result, each
     judged against the SEMs of its two attempts' versions."""
     ids = instrument.competence_ids
-    pairs = [
-        row for row in growth_pairs(instrument.document_id) if row[0] in instrument.competences_set
-    ]
+    column_of = {competence: index for index, competence in enumerate(ids)}
+    pairs = [row for row in growth_pairs(instrument.document_id) if row[0] in column_of]
     columns = list(zip(*pairs, strict=True)) if pairs else [()] * 10
-    competence = np.array([ids.index(c) for c in columns[0]], dtype=np.int64)
+    competence = np.array([column_of[c] for c in columns[0]], dtype=np.int64)
     first = np.array(columns[1], dtype=np.int64)
     latest = np.array(columns[2], dtype=np.int64)
     return summarise_growth(

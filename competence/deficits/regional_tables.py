@@ -217,7 +217,8 @@ def category_table(instrument, cells: RegionCells, categories: dict[int, str], m
 
 def subject_table(instrument, counts, cells: RegionCells, min_group):
     """Return competence x subject over the region from (subject, competence, n, deficits)."""
-    counts = [row for row in counts if row[1] in instrument.competences_set]
+    wanted = instrument.competences_set
+    counts = [row for row in counts if row[1] in wanted]
     present = {subject for subject, *_counts in counts}
     order = [s for s in SUBJECTS if s in present]
     order += sorted(s for s in present if s is not None and s not in SUBJECTS)

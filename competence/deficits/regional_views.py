@@ -18,6 +18,7 @@ from competence.deficits.categories import CATEGORIES, CATEGORY_LABELS
 from competence.deficits.export import xlsx_response
 from competence.deficits.regional_tables import growth_note, hidden_note
 from competence.deficits.results import instruments_with_results
+from competence.deficits.snapshots import kept_page
 from competence.extensions import db
 from competence.schools.models import Municipality
 
@@ -76,8 +77,12 @@ def _municipality_page(place: Municipality, required: bool = False):
     category, sort = _category(), _sort(instrument)
     page = None
     if instrument is not None:
-        page = regional.municipality_page(
-            place, instrument, instruments, _min_group(), category=category, sort=sort
+        page, _built_at = kept_page(
+            "municipality",
+            (instrument.document_id, place.id, category, sort),
+            lambda: regional.municipality_page(
+                place, instrument, instruments, _min_group(), category=category, sort=sort
+            ),
         )
     return page, instruments, category, sort
 
@@ -126,6 +131,16 @@ def municipality_xlsx(municipality_id: int):
     return xlsx_response(filename, page.sheets(), _min_group())
 
 
+def _region_page(instrument, instruments):
+    """Return the region's page, built again only when its data changed (snapshots)."""
+    page, _built_at = kept_page(
+        "region",
+        (instrument.document_id,),
+        lambda: regional.region_page(instrument, instruments, _min_group()),
+    )
+    return page
+
+
 @bp.route("/region")
 @role_required(*REGION_ANALYTICS_ROLES)
 def region():
@@ -133,7 +148,7 @@ def region():
     instruments, instrument = _instrument()
     page = None
     if instrument is not None:
-        page = regional.region_page(instrument, instruments, _min_group())
+        page = _region_page(instrument, instruments)
     return render_template(
         "deficits/region.html",
         page=page,
@@ -149,5 +164,5 @@ def region():
 def region_xlsx():
     """Export the region's tables, as the page shows them."""
     instruments, instrument = _instrument(required=True)
-    page = regional.region_page(instrument, instruments, _min_group())
+    page = _region_page(instrument, instruments)
     return xlsx_response(f"analytics-region-{instrument.key}.xlsx", page.sheets(), _min_group())

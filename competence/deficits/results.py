@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
+from flask import current_app
 from sqlalchemy import Integer, and_, cast, func, select
 
 from competence.accounts.models import User, UserSubject
@@ -187,8 +188,6 @@ def deficit_counts(document_id: int) -> list[tuple[int, int, str, int, int]]:
     ]
 
 
-# Region-wide cells per (database, instrument, min_group), with the stamp they were counted at.
-_CELLS: dict[tuple, tuple[tuple, "RegionCells"]] = {}
 _CELLS_KEPT = 32
 
 
@@ -218,25 +217,24 @@ def data_stamp(document_id: int) -> tuple:
 
 def region_cells(instrument: InstrumentRef, min_group: int) -> RegionCells:
     """Return an instrument's cells, counted again only when the data behind them changed."""
-    key = (db.engine.url.render_as_string(hide_password=True), instrument.document_id, min_group)
+    # Per app (see snapshots.app_cache): instrument and min_group -> (stamp, cells).
+    kept = current_app.extensions.setdefault("deficits.cells", {})
+    key = (instrument.document_id, min_group)
     stamp = data_stamp(instrument.document_id)
-    cached = _CELLS.get(key)
+    cached = kept.get(key)
     if cached is not None and cached[0] == stamp:
         return RegionCells(instrument, cached[1].cells)
     cells = count_region_cells(instrument, min_group)
-    if len(_CELLS) >= _CELLS_KEPT:
-        _CELLS.pop(next(iter(_CELLS)))
-    _CELLS[key] = (stamp, cells)
+    if len(kept) >= _CELLS_KEPT:
+        kept.pop(next(iter(kept)))
+    kept[key] = (stamp, cells)
     return cells
 
 
 def count_region_cells(instrument: InstrumentRef, min_group: int) -> RegionCells:
     """Count an instrument's latest results at every level and hide the small groups."""
-    rows = [
-        row
-        for row in deficit_counts(instrument.document_id)
-        if row[2] in instrument.competences_set
-    ]
+    wanted = instrument.competences_set
+    rows = [row for row in deficit_counts(instrument.document_id) if row[2] in wanted]
     if rows:
         municipality, school, competence, n, with_deficit = (
             np.array(c) for c in zip(*rows, strict=False)
