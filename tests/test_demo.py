@@ -1,17 +1,51 @@
 """The demo region and accounts that the README's first command loads."""
 
+from collections import Counter
+
 from sqlalchemy import func, select
 
 from competence.accounts.models import Role, User
+from competence.accounts.passwords import verify_password
 from competence.demo import DEMO_ACCOUNTS
 from competence.demo.colleagues import COLLEAGUES
+from competence.demo.staff import CAMPAIGNS, STAFF_SIZES, demo_staff_query
 from competence.extensions import db
 from competence.instruments.library import latest_published_versions
 from competence.schools.models import Municipality, School
 from tests.factories import login, make_user, post_form
 
 
-def test_seed_demo_loads_the_region_and_one_account_per_role(app, runner):
+def _check_generated_staff(app, output: str) -> None:
+    """Every demo school has a generated staff with results; the region's shares are shown."""
+    from competence.deficits.results import instruments_with_results, region_cells
+    from competence.diagnostics.models import Attempt
+    from competence.tracks.models import DevelopmentTrack
+
+    staff = db.session.scalars(demo_staff_query()).all()
+    assert f"Generated demo staff with results of {CAMPAIGNS} campaigns: {len(staff)} people" in (
+        output
+    )
+    per_school = Counter(user.school_id for user in staff)
+    assert len(per_school) == db.session.scalar(select(func.count(School.id)))
+    assert STAFF_SIZES[0] <= min(per_school.values()) <= max(per_school.values()) <= STAFF_SIZES[1]
+    assert all(user.role == Role.TEACHER for user in staff)
+    ids = [user.id for user in staff]
+    taken = db.session.scalar(select(func.count(Attempt.id)).where(Attempt.user_id.in_(ids)))
+    assert taken >= CAMPAIGNS * len(staff)
+    assert db.session.scalar(
+        select(func.count(DevelopmentTrack.id)).where(DevelopmentTrack.user_id.in_(ids))
+    )
+    # The region's soft-skills shares are published, not hidden as a small group.
+    soft = next(i for i in instruments_with_results() if i.key == "soft-skills")
+    cells = region_cells(soft, app.config["ANALYTICS_MIN_GROUP"])
+    for competence in soft.competence_ids:
+        cell = cells.region(competence)
+        assert cell.n >= len(staff) and not cell.suppressed and 0 < cell.with_deficit < cell.n
+    # Generated accounts cannot sign in: their stored hash is no argon2 hash at all.
+    assert not verify_password(staff[0].password_hash, "")
+
+
+def test_seed_demo_loads_the_region_accounts_and_a_staff_with_results(app, runner):
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
     for account in DEMO_ACCOUNTS:
@@ -29,9 +63,13 @@ def test_seed_demo_loads_the_region_and_one_account_per_role(app, runner):
         "soft-skills",
     ]
 
+    _check_generated_staff(app, result.output)
+    staff = db.session.scalars(demo_staff_query()).all()
     again = runner.invoke(args=["seed-demo"])
-    assert again.exit_code == 0
-    assert db.session.scalar(select(func.count(User.id))) == len(DEMO_ACCOUNTS) + len(COLLEAGUES)
+    assert again.exit_code == 0 and "Generated demo staff" not in again.output
+    assert db.session.scalar(select(func.count(User.id))) == (
+        len(DEMO_ACCOUNTS) + len(COLLEAGUES) + len(staff)
+    )
 
 
 def test_demo_accounts_sign_in_with_the_printed_passwords(app, runner):
@@ -58,7 +96,10 @@ def test_the_demo_school_has_colleagues_with_results_and_a_certificate(app, runn
 
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
-    attempts = db.session.scalars(select(Attempt)).all()
+    emails = [c.email for c in COLLEAGUES]
+    attempts = db.session.scalars(
+        select(Attempt).join(User, User.id == Attempt.user_id).where(User.email.in_(emails))
+    ).all()
     assert len(attempts) == sum(len(c.skills) for c in COLLEAGUES) + 1  # and one retake
     assert all(a.is_submitted and a.competence_scores for a in attempts)
     # Simulated answers of different strength give different profiles, some with deficits.

@@ -20,6 +20,7 @@ from competence.certificates.models import Certificate
 from competence.certificates.verification import format_check_code
 from competence.database import utcnow
 from competence.demo.colleagues import load_colleagues
+from competence.demo.staff import CAMPAIGNS, load_demo_staff
 from competence.diagnostics.services import close_expired
 from competence.extensions import db
 from competence.instruments.cli import DEFAULT_PATH as INSTRUMENTS_DIR
@@ -109,6 +110,12 @@ def load_region() -> None:
     import_registry(REGION_FILE.name, REGION_FILE.read_bytes())
 
 
+def demo_school_codes() -> list[str]:
+    """Return the codes of the demo schools."""
+    with REGION_FILE.open(encoding="utf-8") as handle:
+        return [row["school_code"] for row in csv.DictReader(handle)]
+
+
 def load_indicators() -> bool:
     """Import the demo indicator values unless some are stored already; tell whether it did."""
     if db.session.scalar(select(SchoolIndicators.id).limit(1)) is not None:
@@ -161,6 +168,13 @@ def seed_demo_command() -> None:
     colleagues = load_colleagues()
     if colleagues:
         click.echo(f"Colleagues of the demo teacher with diagnostics taken: {len(colleagues)}")
+    codes = demo_school_codes()
+    staff = load_demo_staff(codes)
+    if staff is not None:
+        click.echo(
+            f"Generated demo staff with results of {CAMPAIGNS} campaigns: {staff.staff} people "
+            f"in {len(codes)} schools, {staff.attempts} results, {staff.tracks} tracks"
+        )
     for number, code in db.session.execute(
         select(Certificate.number, Certificate.check_code).order_by(Certificate.id)
     ):

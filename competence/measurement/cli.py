@@ -8,6 +8,7 @@ import click
 from flask.cli import AppGroup
 
 from competence.analytics.itemanalysis import ItemAnalysis, analyse, analysis_to_json
+from competence.deficits.generator import generate_command
 from competence.measurement.deficits_cli import deficits_command
 from competence.measurement.responses import ResponseFileError, read_responses
 
@@ -15,6 +16,7 @@ analytics_cli = AppGroup(
     "analytics", help="Item analysis, reliability, Rasch calibration and deficit shares."
 )
 analytics_cli.add_command(deficits_command)
+analytics_cli.add_command(generate_command)
 
 
 def _cell(value: float | None, digits: int = 2) -> str:
