@@ -182,23 +182,27 @@ def _matrix_rows(labels, keys, n, with_deficit, hidden, instrument, competences)
 def category_table(instrument, cells: RegionCells, categories: dict[int, str], min_group):
     """Return competence x school category over the region, each school in one category.
 
-    A category is the sum of its schools, and the municipal pages name each school's category:
-    a category with exactly one school hidden in the school tree would give that school back
-    (category minus its published schools), so such a cell is hidden as if it were small, and
-    the complementary step of `suppress_table` then runs over both kinds.
+    A category is a sum of schools, and the municipal pages name each school's category, so a
+    category counted over every school could be played against the municipal tables to give a
+    hidden school back (category minus its published schools, or two groupings whose hidden
+    schools differ by one). A category therefore counts only the schools whose figure is
+    published for the competence: it is then a sum of published cells and tells nothing they do
+    not. A category of fewer than `min_group` such teachers is hidden as small.
     """
     schools, competences = cells.cells.schools, cells.cells.competences
     index = np.array(
         [CATEGORIES.index(categories.get(int(s), OTHER)) for s in schools.school], dtype=np.int64
     )
-    n = np.zeros((len(CATEGORIES), len(competences)), dtype=np.int64)
-    with_deficit = np.zeros_like(n)
-    hidden_schools = np.zeros_like(n)
-    np.add.at(n, index, schools.n)
-    np.add.at(with_deficit, index, schools.with_deficit)
-    np.add.at(hidden_schools, index, schools.suppressed.astype(np.int64))
-    # A cell of n = 1 is small for any minimum that hides anything (at 1 no school is hidden).
-    hidden, _total = suppress_table(np.where(hidden_schools == 1, 1, n), min_group)
+    published = ~schools.suppressed
+    everyone = np.zeros((len(CATEGORIES), len(competences)), dtype=np.int64)
+    n = np.zeros_like(everyone)
+    with_deficit = np.zeros_like(everyone)
+    np.add.at(everyone, index, schools.n)
+    np.add.at(n, index, np.where(published, schools.n, 0))
+    np.add.at(with_deficit, index, np.where(published, schools.with_deficit, 0))
+    # A category with teachers but too few in published schools reads «недостаточно данных».
+    hidden = (everyone > 0) & (n < min_group)
+    n = np.where(hidden, np.maximum(n, 1), n)
     labels = [str(CATEGORY_LABELS[key]) for key in CATEGORIES]
     return Table(
         "categories",
@@ -210,7 +214,8 @@ def category_table(instrument, cells: RegionCells, categories: dict[int, str], m
         explanation=_(
             "Categories by the identification over the latest three years; a school in several "
             "lists counts in the first of: low results, risk group, resilient, unfavourable "
-            "conditions."
+            "conditions. Only schools whose figures are shown count in a category, so that a "
+            "category never gives a hidden school back."
         ),
     )
 

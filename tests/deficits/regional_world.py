@@ -23,10 +23,10 @@ a2 (3) and b3 (2), b4 (4) are small. In Амурский, a2 is the only small s
     region    F 14/41 = 34 %, A 24/41 = 59 %
     a3 F 3/8 = 38 % (37.5 half up), A 50 %;  a4 F 0 %, A 100 %;  b1 F 100 %, A 20 %;  b2 F 0, A 100
 
-Categories (each school once): low_results {a1}, risk {a2}, resilient {b1}, other {a3, a4, b2,
-b3, b4} = 27 teachers, F 6 (22 %), A 20 (74 %). risk is small; low_results is a1 alone, hidden in
-its municipality: published, it would give a1 back, so it is hidden too. other holds two hidden
-schools (b3, b4) and is published.
+Categories (each school once) count only schools whose figure is published: low_results {a1}
+and risk {a2} have none, so they read «недостаточно данных»; other {a3, a4, b2} (b3, b4 hidden)
+= 21 teachers, F 3 (14 %), A 17 (81 %). Counted over every school, other (27) less its
+published schools would give b3 and b4 together, and low_results would give a1 back.
 
 Subjects: mathematics 21 (F 9 = 43 %, A 14 = 67 %), russian 18 (F 3 = 17 %, A 9 = 50 %),
 physics 6 (a4), not stated 2 (b3): small, so physics, the smallest published row, is hidden too.

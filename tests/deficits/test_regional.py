@@ -201,7 +201,7 @@ def test_region_deficits_and_cross_tables_by_hand(world):
         str(CATEGORY_LABELS["risk"]): [H, H],
         str(CATEGORY_LABELS["resilient"]): [(100, 5), (20, 5)],
         str(CATEGORY_LABELS["unfavourable"]): [None, None],
-        str(CATEGORY_LABELS["other"]): [(22, 27), (74, 27)],
+        str(CATEGORY_LABELS["other"]): [(14, 21), (81, 21)],
         gettext("Region"): [(34, 41), (59, 41)],
     }
     assert table_view(page.table("subjects")) == {

@@ -198,7 +198,7 @@ def test_region_xlsx_holds_every_table(app, world):
     assert rows["Амурский район"][:4] == [26, 23, 57, 23]
     assert rows["г. Хабаровск"][:4] == [44, 18, 61, 18]
     header, rows = rows_of(book[book.sheetnames[1]])
-    assert rows[str(CATEGORY_LABELS["other"])][:4] == [22, 27, 74, 27]
+    assert rows[str(CATEGORY_LABELS["other"])][:4] == [14, 21, 81, 21]
     assert rows[str(CATEGORY_LABELS["low_results"])][:4] == [None] * 4
     header, rows = rows_of(book[book.sheetnames[5]])
     growth = list(rows.values())
