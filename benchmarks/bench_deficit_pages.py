@@ -104,7 +104,12 @@ def prepare(app, args) -> tuple[float | None, str]:
     """Migrate and generate the region unless it is there; return (seconds, summary line)."""
     from flask_migrate import upgrade
 
-    from competence.deficits.generator import already_generated, ensure_content, generate_region
+    from competence.deficits.generator import (
+        already_generated,
+        ensure_content,
+        generate_region,
+        refresh_statistics,
+    )
     from competence.extensions import db
 
     with app.app_context():
@@ -115,6 +120,7 @@ def prepare(app, args) -> tuple[float | None, str]:
         ensure_content()
         summary = generate_region(args.schools, args.teachers, args.campaigns, args.seed)
         db.session.commit()
+        refresh_statistics()
         seconds = time.perf_counter() - started
         staff = summary["staff"]
         line = (

@@ -27,8 +27,8 @@ def parse_group_size(text: str | None, default: int) -> int:
         return default
     text = text.strip()
     # int() would also take "+25", " 2_5" or "٢٥"; a size is plain ASCII digits.
-    if not (text.isascii() and text.isdigit()):
-        raise GroupSizeError(text)
+    if not (text.isascii() and text.isdigit()) or len(text) > 9:
+        raise GroupSizeError(text[:20])
     size = int(text)
     if not GROUP_SIZE_MIN <= size <= GROUP_SIZE_MAX:
         raise GroupSizeError(text)

@@ -47,12 +47,18 @@ class Scope:
         return self.municipality.id if self.municipality is not None else 0
 
 
+# Ids are 32-bit in every table; a longer number names nothing.
+MAX_ID_DIGITS = 9
+
+
 def _id_of(text: str | None, message) -> int | None:
     """Return the id written in a query string, None when absent; refuse anything but digits."""
     if text is None or not text.strip():
         return None
     if not (text.isascii() and text.isdigit()):
         raise ScopeError(message, 400)
+    if len(text) > MAX_ID_DIGITS:  # no such id; int() of thousands of digits would raise
+        raise ScopeError(_l("There is no such school or municipality."), 404)
     return int(text)
 
 

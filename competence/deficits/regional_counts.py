@@ -206,9 +206,22 @@ class PartTree:
     suppression of the sizes hides a small school in every column, and hides a sibling beside it
     so that the municipality's total does not give it back. A part (who took an instrument) is
     shown only beside a published n.
+
+    With `parts_are_groups`, a part is itself the size of a group other pages show: who took an
+    instrument is the n of that instrument's deficit cells. The parts of each column then go
+    through the same suppression as those cells, so a school whose deficits are hidden does not
+    have its n printed here (an attacker review found exactly that).
     """
 
-    def __init__(self, all_schools, sizes: dict[int, int], parts: dict, columns, min_group: int):
+    def __init__(
+        self,
+        all_schools,
+        sizes: dict[int, int],
+        parts: dict,
+        columns,
+        min_group: int,
+        parts_are_groups: bool = False,
+    ):
         present = [(school, place) for school, _name, place in all_schools if sizes.get(school)]
         cells = suppress_counts(
             np.array([str(place) for _school, place in present], dtype=str),
@@ -219,12 +232,40 @@ class PartTree:
             min_group,
         )
         self.tree = RegionCells(None, cells)
+        self.hidden_parts: set[tuple] = set()
+        if parts_are_groups:
+            self._hide_small_parts(present, parts, columns, min_group)
         self.parts: dict[tuple, int] = {}
         for school, place in present:  # schools x columns: sums of counts, not of teachers
             for column in columns:
                 part = parts.get((school, column), 0)
                 for unit in (("school", school), ("municipality", place), ("region", None)):
                     self.parts[(*unit, column)] = self.parts.get((*unit, column), 0) + part
+
+    def _hide_small_parts(self, present, parts: dict, columns, min_group: int) -> None:
+        """Hide (level, unit, column) where the column's parts, as groups, would be hidden."""
+        taking = [(s, p, c) for s, p in present for c in columns if parts.get((s, c), 0) > 0]
+        if not taking:
+            return
+        groups = RegionCells(
+            None,
+            suppress_counts(
+                np.array([str(place) for _s, place, _c in taking], dtype=str),
+                np.array([str(school) for school, _p, _c in taking], dtype=str),
+                np.array([str(column) for _s, _p, column in taking], dtype=str),
+                np.array([parts[(s, c)] for s, _p, c in taking], dtype=np.int64),
+                np.zeros(len(taking), dtype=np.int64),
+                min_group,
+            ),
+        )
+        for school, place, column in taking:
+            for level, unit, cell in (
+                ("school", school, groups.school(school, str(column))),
+                ("municipality", place, groups.municipality(place, str(column))),
+                ("region", None, groups.region(str(column))),
+            ):
+                if cell is not None and cell.suppressed:
+                    self.hidden_parts.add((level, unit, column))
 
     def cell(self, level: str, unit_id: int | None, column) -> Cell | None:
         """Return a unit's cell in a column: its size as n, the part as `with_deficit`."""
@@ -234,13 +275,16 @@ class PartTree:
             base = getattr(self.tree, level)(unit_id, UNIT)
         if base is None:
             return None
-        return Cell(base.n, self.parts.get((level, unit_id, column), 0), base.suppressed)
+        hidden = base.suppressed or (level, unit_id, column) in self.hidden_parts
+        return Cell(base.n, self.parts.get((level, unit_id, column), 0), hidden)
 
 
 def staff_tree(all_schools, instruments: list[InstrumentRef], min_group: int) -> PartTree:
     """Return who of each unit's staff took each instrument (columns: document ids)."""
     columns = [ref.document_id for ref in instruments]
-    return PartTree(all_schools, staff_counts(), took_counts(columns), columns, min_group)
+    return PartTree(
+        all_schools, staff_counts(), took_counts(columns), columns, min_group, parts_are_groups=True
+    )
 
 
 def track_tree(all_schools, instrument: InstrumentRef, min_group: int) -> PartTree:

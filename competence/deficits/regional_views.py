@@ -98,7 +98,7 @@ def own_municipality():
     return _render_municipality(_municipality(current_user.municipality_id))
 
 
-@bp.route("/municipality/<int:municipality_id>")
+@bp.route("/municipality/<int(max=2147483647):municipality_id>")
 @role_required(*MUNICIPAL_ROLES)
 def municipality(municipality_id: int):
     """Show a municipality's schools side by side: deficits, participation, tracks."""
@@ -121,7 +121,7 @@ def _render_municipality(place: Municipality):
     )
 
 
-@bp.route("/municipality/<int:municipality_id>.xlsx")
+@bp.route("/municipality/<int(max=2147483647):municipality_id>.xlsx")
 @role_required(*MUNICIPAL_ROLES)
 def municipality_xlsx(municipality_id: int):
     """Export the municipality's tables, as the page with the same query shows them."""

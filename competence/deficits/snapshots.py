@@ -23,6 +23,7 @@ from competence.accounts.models import User, UserSubject
 from competence.database import utcnow
 from competence.diagnostics.models import Attempt, AttemptStatus
 from competence.extensions import db
+from competence.instruments.models import ContentVersion, VersionStatus
 from competence.schools.models import IndicatorImport, School
 from competence.tracks.models import DevelopmentTrack
 
@@ -63,6 +64,10 @@ def data_stamp() -> tuple:
             func.sum(DevelopmentTrack.id * func.length(DevelopmentTrack.status)),
         ),
         select(func.count(), func.max(IndicatorImport.id)),
+        # A newly published version renames competences or brings new ones.
+        select(func.count(), func.max(ContentVersion.id)).where(
+            ContentVersion.status == VersionStatus.PUBLISHED
+        ),
     )
     return tuple(value for query in queries for value in db.session.execute(query).one())
 

@@ -93,7 +93,11 @@ class CompetenceScore(db.Model):
     """The stored result of an attempt for one competence."""
 
     __tablename__ = "competence_scores"
-    __table_args__ = (Index("ix_competence_scores_competence", "competence", "deficit"),)
+    __table_args__ = (
+        Index("ix_competence_scores_competence", "competence", "deficit"),
+        # Growth joins a teacher's first and latest scores competence by competence.
+        Index("ix_competence_scores_attempt_competence", "attempt_id", "competence"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     attempt_id: Mapped[int] = mapped_column(

@@ -1,4 +1,4 @@
-"""An index for the analytics: each teacher's newest submitted attempt of an instrument
+"""Indexes for the analytics: each teacher's newest attempt of an instrument, scores by attempt and competence
 
 Revision ID: 6d2f4b8a1c93
 Revises: 3844c3e3e806
@@ -22,8 +22,14 @@ def upgrade():
             ["document_id", "status", "user_id", "submitted_at"],
             unique=False,
         )
+    with op.batch_alter_table("competence_scores", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_competence_scores_attempt_competence", ["attempt_id", "competence"], unique=False
+        )
 
 
 def downgrade():
+    with op.batch_alter_table("competence_scores", schema=None) as batch_op:
+        batch_op.drop_index("ix_competence_scores_attempt_competence")
     with op.batch_alter_table("attempts", schema=None) as batch_op:
         batch_op.drop_index("ix_attempts_document_status_user")
