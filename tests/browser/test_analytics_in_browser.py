@@ -60,7 +60,9 @@ def test_the_directors_heat_map(live_server, browser, width):
     page.click("#heat-table thead >> text=Коммуникация")
     first = table.locator("tbody tr").first.locator("td").first
     assert first.inner_text().startswith("90±")
-    # The page never scrolls sideways; only the table does.
+    # The page never scrolls sideways; only the table does (measured once styles and fonts are in).
+    page.wait_for_load_state("networkidle")
+    page.evaluate("() => document.fonts.ready")
     assert page.evaluate(PAGE_WIDTH) <= width
     page.screenshot(path=f"/tmp/analytics-school-{width}.png", full_page=True)
     context.close()
