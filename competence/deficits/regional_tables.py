@@ -171,7 +171,7 @@ def _matrix_rows(labels, keys, n, with_deficit, hidden, instrument, competences)
         cells = []
         for competence in instrument.competence_ids:
             j = column.get(competence)
-            if j is None or not n[i, j]:
+            if j is None or not (n[i, j] or hidden[i, j]):
                 cells.append(None)
             else:
                 cells.append(Cell(int(n[i, j]), int(with_deficit[i, j]), bool(hidden[i, j])))
@@ -202,7 +202,6 @@ def category_table(instrument, cells: RegionCells, categories: dict[int, str], m
     np.add.at(with_deficit, index, np.where(published, schools.with_deficit, 0))
     # A category with teachers but too few in published schools reads «недостаточно данных».
     hidden = (everyone > 0) & (n < min_group)
-    n = np.where(hidden, np.maximum(n, 1), n)
     labels = [str(CATEGORY_LABELS[key]) for key in CATEGORIES]
     return Table(
         "categories",

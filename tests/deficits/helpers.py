@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 from competence.diagnostics.models import Attempt, AttemptStatus, CompetenceScore, SubmitReason
 from competence.extensions import db
 from tests.diagnostics.helpers import document, instrument
+from tests.factories import login
 
 
 def level_of(score: float) -> str:
@@ -57,3 +58,10 @@ def record_result(
         )
     db.session.commit()
     return attempt
+
+
+def signed_in(app, email):
+    """Return a test client of `app` signed in as `email`."""
+    client = app.test_client()
+    assert login(client, email).status_code == 302
+    return client

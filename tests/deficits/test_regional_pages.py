@@ -9,8 +9,9 @@ from openpyxl import load_workbook
 from competence.accounts.models import Role
 from competence.deficits.categories import CATEGORY_LABELS
 from competence.deficits.results import instruments_with_results
+from tests.deficits.helpers import signed_in
 from tests.deficits.regional_world import KEY, build_region
-from tests.factories import login, make_user
+from tests.factories import make_user
 
 QUERY = f"?instrument={KEY}"
 
@@ -18,12 +19,6 @@ QUERY = f"?instrument={KEY}"
 @pytest.fixture
 def world(app):
     return build_region()
-
-
-def signed_in(app, email):
-    client = app.test_client()
-    assert login(client, email).status_code == 302
-    return client
 
 
 def test_who_opens_which_page(app, world):

@@ -4,19 +4,14 @@ import re
 
 import pytest
 
+from tests.deficits.helpers import signed_in
 from tests.deficits.regional_world import KEY, build_region
-from tests.factories import login, make_user
+from tests.factories import make_user
 
 
 @pytest.fixture
 def world(app):
     return build_region()
-
-
-def signed_in(app, email):
-    client = app.test_client()
-    assert login(client, email).status_code == 302
-    return client
 
 
 def _row(html, table_id, name):
