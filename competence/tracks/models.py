@@ -101,12 +101,22 @@ class ModuleStatus(StrEnum):
     DECLINED = "declined"
 
 
+class Confirmation(StrEnum):
+    """Who confirmed that a module was really done: the teacher's tutor or an institute record."""
+
+    TUTOR = "tutor"
+    RECORD = "record"
+
+
 class TrackModule(db.Model):
     """A module in a track, with what it is for and what became of it."""
 
     __tablename__ = "track_modules"
     __table_args__ = (
         CheckConstraint("status IN ('planned', 'postponed', 'done', 'declined')", name="status"),
+        CheckConstraint(
+            "confirmed_via IS NULL OR confirmed_via IN ('tutor', 'record')", name="confirmed_via"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -130,6 +140,15 @@ class TrackModule(db.Model):
     evidence_link: Mapped[str | None] = mapped_column(String(500))
     # The module that replaced this one after it was declined, if any.
     replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("track_modules.id"))
+    # A module done counts (hours on the certificate) only once confirmed: by the tutor who
+    # checked the evidence or by the institute's record of the course (an удостоверение).
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    confirmed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    confirmed_via: Mapped[str | None] = mapped_column(String(10))
+    # The number of the удостоверение о повышении квалификации, when a record confirms it.
+    qualification_document: Mapped[str | None] = mapped_column(String(64))
 
     track: Mapped[DevelopmentTrack] = relationship(back_populates="modules")
     module: Mapped[CatalogModule] = relationship()
@@ -137,10 +156,17 @@ class TrackModule(db.Model):
         back_populates="track_module", cascade="all, delete-orphan", uselist=False
     )
 
+    confirmed_by = relationship("User", foreign_keys=[confirmed_by_id])
+
     @property
     def is_open(self) -> bool:
         """Tell whether the module still waits to be done."""
         return self.status in (ModuleStatus.PLANNED, ModuleStatus.POSTPONED)
+
+    @property
+    def is_confirmed(self) -> bool:
+        """Tell whether the module is done and confirmed (only then do its hours count)."""
+        return self.status == ModuleStatus.DONE and self.confirmed_at is not None
 
 
 class EvidenceFile(db.Model):

@@ -20,6 +20,7 @@ from competence.tracks.models import (
     DeclineRequest,
     DevelopmentTrack,
     EvidenceFile,
+    Confirmation,
     ModuleStatus,
     RequestStatus,
     TrackModule,
@@ -214,6 +215,43 @@ def mark_done(entry: TrackModule, note: str, link: str, file: CheckedFile | None
     schedule(entry.track)
     check_completion(entry.track)
     db.session.commit()
+
+
+def confirm_module(
+    entry: TrackModule,
+    via: Confirmation,
+    actor,
+    qualification_document: str | None = None,
+) -> None:
+    """Record that a module was really done: its hours count from now on.
+
+    A tutor confirms evidence the teacher gave (the module is done already); an institute record
+    (a course group's result, an imported удостоверение) also marks an open module done. The
+    caller checks that `actor` may confirm and commits.
+    """
+    if entry.status == ModuleStatus.DECLINED:
+        raise TrackError(_l("A declined module cannot be confirmed."), status=409)
+    if via == Confirmation.TUTOR and entry.status != ModuleStatus.DONE:
+        raise TrackError(_l("The teacher has not reported this module done yet."), status=409)
+    if entry.status != ModuleStatus.DONE:
+        withdraw_decline(entry)
+        entry.status = ModuleStatus.DONE
+        entry.done_at = utcnow()
+    entry.confirmed_at = utcnow()
+    entry.confirmed_by_id = actor.id if actor is not None else None
+    entry.confirmed_via = via
+    if qualification_document:
+        entry.qualification_document = qualification_document.strip()
+    schedule(entry.track)
+    check_completion(entry.track)
+
+
+def unconfirm_module(entry: TrackModule) -> None:
+    """Take a confirmation back (evidence returned to the teacher); the caller commits."""
+    entry.confirmed_at = None
+    entry.confirmed_by_id = None
+    entry.confirmed_via = None
+    entry.qualification_document = None
 
 
 def pending_decline(entry: TrackModule) -> DeclineRequest | None:
