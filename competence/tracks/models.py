@@ -143,9 +143,7 @@ class TrackModule(db.Model):
     # A module done counts (hours on the certificate) only once confirmed: by the tutor who
     # checked the evidence or by the institute's record of the course (an удостоверение).
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    confirmed_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL")
-    )
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     confirmed_via: Mapped[str | None] = mapped_column(String(10))
     # The number of the удостоверение о повышении квалификации, when a record confirms it.
     qualification_document: Mapped[str | None] = mapped_column(String(64))

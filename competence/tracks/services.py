@@ -17,10 +17,10 @@ from competence.tracks.evidence import CheckedFile
 from competence.tracks.models import (
     MODULE_FORMATS,
     CatalogModule,
+    Confirmation,
     DeclineRequest,
     DevelopmentTrack,
     EvidenceFile,
-    Confirmation,
     ModuleStatus,
     RequestStatus,
     TrackModule,
