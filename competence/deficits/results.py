@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
-from flask import current_app
 from sqlalchemy import Integer, and_, cast, func, select
 
 from competence.accounts.models import User, UserSubject
 from competence.analytics.reliability import binomial_sem, scale_precision
 from competence.analytics.suppression import DeficitCells, suppress_counts
+from competence.deficits.snapshots import kept
 from competence.diagnostics.models import Attempt, AttemptStatus, CompetenceScore
 from competence.extensions import db
 from competence.instruments.library import compiled_version
@@ -193,9 +193,6 @@ def deficit_counts(document_id: int) -> list[tuple[int, int, str, int, int]]:
     ]
 
 
-_CELLS_KEPT = 32
-
-
 def data_stamp(document_id: int) -> tuple:
     """Return what the region's cells of an instrument depend on, in three cheap aggregates.
 
@@ -222,18 +219,13 @@ def data_stamp(document_id: int) -> tuple:
 
 def region_cells(instrument: InstrumentRef, min_group: int) -> RegionCells:
     """Return an instrument's cells, counted again only when the data behind them changed."""
-    # Per app (see snapshots.app_cache): instrument and min_group -> (stamp, cells).
-    kept = current_app.extensions.setdefault("deficits.cells", {})
-    key = (instrument.document_id, min_group)
-    stamp = data_stamp(instrument.document_id)
-    cached = kept.get(key)
-    if cached is not None and cached[0] == stamp:
-        return RegionCells(instrument, cached[1].cells)
-    cells = count_region_cells(instrument, min_group)
-    if len(kept) >= _CELLS_KEPT:
-        kept.pop(next(iter(kept)))
-    kept[key] = (stamp, cells)
-    return cells
+    entry = kept(
+        "cells",
+        (instrument.document_id, min_group),
+        lambda: data_stamp(instrument.document_id),
+        lambda: count_region_cells(instrument, min_group),
+    )
+    return RegionCells(instrument, entry.page.cells)
 
 
 def count_region_cells(instrument: InstrumentRef, min_group: int) -> RegionCells:

@@ -12,10 +12,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
-from sqlalchemy import func, select
+from flask import g
+from flask_babel import get_locale
+from sqlalchemy import Integer, cast, func, select
 from sqlalchemy.orm import selectinload
 
-from competence.accounts.models import User
+from competence.accounts.models import User, UserSubject
 from competence.analytics.campaigns import school_year
 from competence.analytics.figures import shown_change, shown_score, shown_sem
 from competence.analytics.latest import deficit_counts, newest_rows
@@ -27,15 +29,26 @@ from competence.deficits.results import (
     subjects_of,
     version_sems,
 )
+from competence.deficits.snapshots import kept
 from competence.diagnostics.models import Attempt, AttemptStatus, CompetenceScore
 from competence.diagnostics.rules import offered_to
 from competence.extensions import db
 from competence.instruments.library import compiled_version, latest_published_versions
+from competence.instruments.models import ContentVersion, VersionStatus
 from competence.schools.models import School
 from competence.tracks.models import DevelopmentTrack, ModuleStatus, TrackModule
 from competence.tracks.services import Progress, progress_of_counts
 
 SORT_BY_NAME = "name"
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    """A staff member as the page shows them (plain data: pages are kept between requests)."""
+
+    id: int
+    full_name: str
+    position: str
 
 
 @dataclass(frozen=True)
@@ -53,7 +66,7 @@ class ScoreCell:
 class HeatRow:
     """A teacher with a result: the latest score per competence."""
 
-    user: User
+    user: StaffMember
     attempt_id: int
     submitted_at: datetime
     subjects: list[str]
@@ -91,7 +104,7 @@ class Growth:
 class TeacherProgress:
     """A staff member's development on the instrument: results, track, confirmed growth."""
 
-    user: User
+    user: StaffMember
     results: int
     track_id: int | None  # the newest track on the instrument
     progress: Progress | None
@@ -102,18 +115,18 @@ class TeacherProgress:
 class Missing:
     """A staff member and the offered instruments they have not taken yet."""
 
-    user: User
+    user: StaffMember
     instruments: list[str]
 
 
 @dataclass
-class SchoolAnalytics:
-    """Everything the director's page shows for one instrument."""
+class SchoolResults:
+    """The own school's part of the director's page for one instrument (kept between requests
+    while the school's data stays the same: see `school_stamp`)."""
 
-    school: School
+    school_id: int
     instrument: InstrumentRef
     heat_rows: list[HeatRow]
-    shares: list[ShareRow]
     years: list[int]
     progress: list[TeacherProgress]
     missing: list[Missing]
@@ -121,6 +134,16 @@ class SchoolAnalytics:
     subjects: list[str]
     positions: list[str]
     staff: int
+    own: dict[str, Cell]  # competence -> the school's figure over each teacher's newest result
+    trend: dict[tuple[int, str], Cell]  # (school year, competence) -> the school's figure
+
+
+@dataclass
+class SchoolAnalytics(SchoolResults):
+    """Everything the director's page shows for one instrument: the own school's results and,
+    per competence, its share beside the municipality's and the region's."""
+
+    shares: list[ShareRow]
 
 
 def _staff(school_id: int) -> list[User]:
@@ -181,11 +204,80 @@ def _growth(first: dict, latest: dict, sems: dict) -> Growth:
 
 
 def school_analytics(school: School, instrument: InstrumentRef, min_group: int) -> SchoolAnalytics:
-    """Collect the director's page of one instrument."""
-    staff = _staff(school.id)
-    by_id = {user.id: user for user in staff}
-    subjects = subjects_of(list(by_id))
-    rows = _score_rows(instrument.document_id, list(by_id))
+    """Collect the director's page of one instrument: the own school's results as kept, the
+    wider figures as the region's cells are now."""
+    entry = kept(
+        "school",
+        (school.id, instrument.document_id, str(get_locale())),
+        lambda: school_stamp(school.id),
+        lambda: school_results(school.id, instrument),
+    )
+    g.analytics_counted_at = entry.built_at
+    results: SchoolResults = entry.page
+    wide = region_cells(instrument, min_group)
+    shares = []
+    for competence, title in instrument.competences:
+        own = results.own.get(competence)
+        shares.append(
+            ShareRow(
+                competence,
+                title,
+                own,
+                beside_own(wide.municipality(school.municipality_id, competence), own, min_group),
+                beside_own(wide.region(competence), own, min_group),
+                {
+                    year: results.trend[year, competence]
+                    for year in results.years
+                    if (year, competence) in results.trend
+                },
+            )
+        )
+    fields = {name: getattr(results, name) for name in SchoolResults.__dataclass_fields__}
+    return SchoolAnalytics(**fields, shares=shares)
+
+
+def school_stamp(school_id: int) -> tuple:
+    """Return aggregates that change whenever the own school's part of the page may change:
+    its staff (who, names, positions, subjects), their results, tracks and modules, and the
+    published instruments (what is offered). Each reads only the school's rows."""
+    staff = select(User.id).where(User.school_id == school_id).scalar_subquery()
+    tracks = select(DevelopmentTrack.id).where(DevelopmentTrack.user_id.in_(staff))
+    queries = (
+        select(
+            func.count(),
+            func.sum(User.id * cast(User.active, Integer)),
+            func.sum(User.id * func.length(User.full_name)),
+            func.sum(User.id * func.length(User.position)),
+        ).where(User.school_id == school_id),
+        select(func.count(), func.max(Attempt.id)).where(
+            Attempt.user_id.in_(staff), Attempt.status == AttemptStatus.SUBMITTED
+        ),
+        select(
+            func.count(), func.sum(UserSubject.user_id * func.length(UserSubject.subject))
+        ).where(UserSubject.user_id.in_(staff)),
+        select(
+            func.count(),
+            func.max(DevelopmentTrack.id),
+            func.sum(DevelopmentTrack.id * func.length(DevelopmentTrack.status)),
+        ).where(DevelopmentTrack.user_id.in_(staff)),
+        select(
+            func.count(),
+            func.sum(TrackModule.id * func.length(TrackModule.status)),
+            func.sum(TrackModule.id * cast(TrackModule.mandatory, Integer)),
+        ).where(TrackModule.track_id.in_(tracks)),
+        select(func.count(), func.max(ContentVersion.id)).where(
+            ContentVersion.status == VersionStatus.PUBLISHED
+        ),
+    )
+    return tuple(value for query in queries for value in db.session.execute(query).one())
+
+
+def school_results(school_id: int, instrument: InstrumentRef) -> SchoolResults:
+    """Read and arrange the own school's results of one instrument."""
+    staff = _staff(school_id)
+    members = {user.id: StaffMember(user.id, user.full_name, user.position) for user in staff}
+    subjects = subjects_of(list(members))
+    rows = _score_rows(instrument.document_id, list(members))
     sems = version_sems({row.version_id for row in rows})
 
     # Each attempt's scores by competence; attempts in order of submission.
@@ -201,17 +293,18 @@ def school_analytics(school: School, instrument: InstrumentRef, min_group: int) 
     newest = max(meta.values(), key=lambda row: row.submitted_at, default=None)
     scale = compiled_version(newest.version_id).level_scale if newest else None
     level_titles = {level.id: level.title for level in scale.levels} if scale else {}
+    shown_sems = {key: shown_sem(sem) for key, sem in sems.items()}
     heat_rows = []
     growth: dict[int, Growth] = {}
     for user_id, ids in order.items():
         latest = attempts[ids[-1]]
         row = HeatRow(
-            by_id[user_id], ids[-1], meta[ids[-1]].submitted_at, subjects.get(user_id, [])
+            members[user_id], ids[-1], meta[ids[-1]].submitted_at, subjects.get(user_id, [])
         )
         for competence, score in latest.items():
             row.cells[competence] = ScoreCell(
                 shown_score(score.score, score.threshold),
-                shown_sem(sems[score.version_id, competence]),
+                shown_sems[score.version_id, competence],
                 score.level,
                 level_titles.get(score.level, score.level),
                 bool(score.deficit),
@@ -220,33 +313,21 @@ def school_analytics(school: School, instrument: InstrumentRef, min_group: int) 
         if len(ids) > 1:
             growth[user_id] = _growth(attempts[ids[0]], latest, sems)
 
-    wide = region_cells(instrument, min_group)
-    own_cells, years, trend = _school_counts(rows, instrument.competence_ids)
-    shares = []
-    for competence, title in instrument.competences:
-        own = own_cells.get(competence)
-        shares.append(
-            ShareRow(
-                competence,
-                title,
-                own,
-                beside_own(wide.municipality(school.municipality_id, competence), own, min_group),
-                beside_own(wide.region(competence), own, min_group),
-                {year: trend[year, competence] for year in years if (year, competence) in trend},
-            )
-        )
-    return SchoolAnalytics(
-        school=school,
+    years_of = {attempt_id: school_year(row.submitted_at) for attempt_id, row in meta.items()}
+    own, years, trend = _school_counts(rows, years_of, instrument.competence_ids)
+    return SchoolResults(
+        school_id=school_id,
         instrument=instrument,
         heat_rows=heat_rows,
-        shares=shares,
         years=years,
-        progress=_progress(staff, instrument, order, growth),
-        missing=_missing(staff),
+        progress=_progress(staff, members, instrument, order, growth),
+        missing=_missing(staff, members),
         level_titles=level_titles,
         subjects=sorted({s for codes in subjects.values() for s in codes}),
         positions=sorted({user.position for user in staff}),
         staff=len(staff),
+        own=own,
+        trend=trend,
     )
 
 
@@ -262,7 +343,7 @@ def beside_own(wide: Cell | None, own: Cell | None, min_group: int) -> Cell | No
     return wide
 
 
-def _school_counts(rows, competences: tuple[str, ...]):
+def _school_counts(rows, years_of: dict[int, int], competences: tuple[str, ...]):
     """Count the school's deficits with numpy: over each teacher's newest result (the own
     figure) and over each teacher's newest result of every school year (the trend)."""
     column = {c: i for i, c in enumerate(competences)}
@@ -271,7 +352,7 @@ def _school_counts(rows, competences: tuple[str, ...]):
         return {}, [], {}
     user = np.array([row.user_id for row in rows], dtype=np.int64)
     attempt = np.array([row.id for row in rows], dtype=np.int64)
-    year = np.array([school_year(row.submitted_at) for row in rows], dtype=np.int64)
+    year = np.array([years_of[row.id] for row in rows], dtype=np.int64)
     competence = np.array([column[row.competence] for row in rows], dtype=np.int64)
     deficit = np.array([bool(row.deficit) for row in rows], dtype=np.int64)
 
@@ -300,7 +381,7 @@ def _school_counts(rows, competences: tuple[str, ...]):
     return own, [int(y) for y in years], trend
 
 
-def _progress(staff, instrument, order, growth) -> list[TeacherProgress]:
+def _progress(staff, members, instrument, order, growth) -> list[TeacherProgress]:
     """Return each staff member's results, newest track with its progress, and growth.
 
     Progress is counted by the database per track and read through `progress_of_counts`, the
@@ -340,13 +421,17 @@ def _progress(staff, instrument, order, growth) -> list[TeacherProgress]:
             continue
         found.append(
             TeacherProgress(
-                user, len(order.get(user.id, [])), track_id, track_progress, growth.get(user.id)
+                members[user.id],
+                len(order.get(user.id, [])),
+                track_id,
+                track_progress,
+                growth.get(user.id),
             )
         )
     return found
 
 
-def _missing(staff: list[User]) -> list[Missing]:
+def _missing(staff: list[User], members: dict[int, StaffMember]) -> list[Missing]:
     """Return the staff members with offered instruments not taken yet (any instrument)."""
     versions = latest_published_versions("instrument")
     offered = [(v.document_id, compiled_version(v.id).instrument) for v in versions]
@@ -368,7 +453,7 @@ def _missing(staff: list[User]) -> list[Missing]:
             if offered_to(spec, user) and (user.id, document_id) not in taken
         )
         if names:
-            found.append(Missing(user, names))
+            found.append(Missing(members[user.id], names))
     return found
 
 

@@ -28,15 +28,20 @@ from competence.schools.models import IndicatorImport, School
 from competence.tracks.models import DevelopmentTrack
 
 _KEPT_AT_MOST = 64
+# A kept value is built again after this long whatever its stamp says: stamps are sums and
+# counts, and a change that keeps them equal (a teacher renamed to a name of the same length)
+# must still show up some time.
+LIFETIME_SECONDS = 15 * 60
 
 
 @dataclass
 class Snapshot:
-    """A built page, the stamp of its data, and when it was built."""
+    """A built value, the stamp of its data, and when it was built."""
 
     page: object
     stamp: tuple
     built_at: datetime
+    born: float  # time.monotonic() of the build
     checked: float  # time.monotonic() of the last build or stamp check
 
 
@@ -78,30 +83,41 @@ def app_cache(name: str) -> dict:
     return current_app.extensions.setdefault(f"deficits.{name}", {})
 
 
+def kept(cache: str, key: tuple, stamp, build) -> Snapshot:
+    """Return the snapshot of `build()` kept under `key`, built again only when `stamp()` changed.
+
+    Within `ANALYTICS_CACHE_SECONDS` of the last look the stamp is not even read; a value older
+    than `LIFETIME_SECONDS` is built again. Values are kept on the app, so two apps never share one.
+    """
+    entries = app_cache(cache)
+    max_age = current_app.config["ANALYTICS_CACHE_SECONDS"]
+    now = time.monotonic()
+    entry = entries.get(key)
+    expired = entry is not None and now - entry.born >= LIFETIME_SECONDS
+    if entry is None or expired or now - entry.checked >= max_age:
+        current = stamp()
+        if entry is None or expired or entry.stamp != current:
+            if key not in entries and len(entries) >= _KEPT_AT_MOST:
+                entries.pop(next(iter(entries)))
+            entry = Snapshot(build(), current, utcnow(), now, now)
+            entries[key] = entry
+        entry.checked = now
+    return entry
+
+
 def kept_page(kind: str, key: tuple, build):
     """Return the page `build()` makes, built again only when its data changed.
 
     `key` names the page (instrument, municipality, filters); the language and the minimum
-    group are added here. Pages are kept on the app, so two apps never share one.
+    group are added here.
     """
-    kept_pages = app_cache("pages")
     full_key = (
         kind,
         str(get_locale()),
         current_app.config["ANALYTICS_MIN_GROUP"],
         *key,
     )
-    max_age = current_app.config["ANALYTICS_CACHE_SECONDS"]
-    now = time.monotonic()
-    kept = kept_pages.get(full_key)
-    if kept is None or now - kept.checked >= max_age:
-        stamp = data_stamp()
-        if kept is None or kept.stamp != stamp:
-            if len(kept_pages) >= _KEPT_AT_MOST:
-                kept_pages.pop(next(iter(kept_pages)))
-            kept = Snapshot(build(), stamp, utcnow(), now)
-            kept_pages[full_key] = kept
-        kept.checked = now
+    entry = kept("pages", full_key, data_stamp, build)
     # The page's template says when its figures were counted.
-    g.analytics_counted_at = kept.built_at
-    return kept.page, kept.built_at
+    g.analytics_counted_at = entry.built_at
+    return entry.page, entry.built_at

@@ -1,14 +1,17 @@
 """Built analytics pages are served again only while the data behind them is the same."""
 
 import re
+from datetime import date
 from unittest import mock
 
 import pytest
 
 from competence.accounts.models import User
-from competence.deficits import regional
+from competence.deficits import regional, school, snapshots
 from competence.deficits.snapshots import data_stamp
 from competence.extensions import db
+from competence.tracks.library import load_catalog
+from competence.tracks.models import CatalogModule, DevelopmentTrack, ModuleStatus, TrackModule
 from tests.deficits.helpers import record_result
 from tests.deficits.regional_world import KEY, build_region
 from tests.factories import login, make_user
@@ -96,3 +99,112 @@ def test_within_the_cache_seconds_the_page_is_not_checked(app_factory):
         record_result(teacher, KEY, {"fgos-planning": 10, "formative-assessment": 90})
         assert client.get(URL).status_code == 200
     assert build.call_count == 1
+
+
+SCHOOL_URL = f"/analytics/school?instrument={KEY}"
+
+
+def _director(app, world):
+    client = app.test_client()
+    assert login(client, world.people["director"].email).status_code == 302
+    return client
+
+
+def test_the_directors_page_is_built_again_only_when_the_school_changed(app, world):
+    """Another school's new result leaves the own part as it was; the own school's does not."""
+    client = _director(app, world)
+    with mock.patch.object(school, "school_results", wraps=school.school_results) as build:
+        assert client.get(SCHOOL_URL).status_code == 200
+        assert client.get(SCHOOL_URL).status_code == 200
+        assert build.call_count == 1
+        elsewhere = make_user("elsewhere@example.org", school=world.schools["b1"])
+        record_result(elsewhere, KEY, {"fgos-planning": 10, "formative-assessment": 90})
+        assert client.get(SCHOOL_URL).status_code == 200
+        assert build.call_count == 1
+        newcomer = make_user(
+            "newcomer@example.org", school=world.schools["a3"], full_name="Новенькая Учительница"
+        )
+        record_result(newcomer, KEY, {"fgos-planning": 10, "formative-assessment": 90})
+        html = client.get(SCHOOL_URL).get_data(as_text=True)
+    assert build.call_count == 2
+    assert "Новенькая Учительница" in html
+
+
+def _a3_teacher(world):
+    return db.session.scalars(
+        db.select(User)
+        .where(User.school_id == world.schools["a3"].id, User.role == "teacher")
+        .order_by(User.id)
+    ).first()
+
+
+def _add_module(teacher):
+    load_catalog()
+    track = db.session.scalars(
+        db.select(DevelopmentTrack).where(DevelopmentTrack.user_id == teacher.id)
+    ).first()
+    module = db.session.scalars(db.select(CatalogModule).order_by(CatalogModule.id)).first()
+    entry = TrackModule(
+        track_id=track.id,
+        module_id=module.id,
+        position=1,
+        mandatory=True,
+        deficits=[],
+        title=module.title,
+        kind=module.kind,
+        hours=module.hours,
+        due_date=date(2027, 5, 1),
+    )
+    db.session.add(entry)
+    db.session.commit()
+    return entry
+
+
+@pytest.mark.parametrize(
+    "change", ["rename", "position", "block", "subject", "result", "module", "module_done"]
+)
+def test_the_school_stamp_sees_every_change_of_the_own_school(app, world, change):
+    teacher = _a3_teacher(world)
+    entry = _add_module(teacher) if change == "module_done" else None
+    school_id = world.schools["a3"].id
+    before = school.school_stamp(school_id)
+    if change == "rename":
+        teacher.full_name += " Младшая"
+    elif change == "position":
+        teacher.position = "deputy"
+    elif change == "block":
+        teacher.active = False
+    elif change == "subject":
+        teacher.subjects = ["physics"]
+    elif change == "result":
+        record_result(teacher, KEY, {"fgos-planning": 90, "formative-assessment": 90})
+    elif change == "module":
+        _add_module(teacher)
+    else:
+        entry.status = ModuleStatus.DONE
+    db.session.commit()
+    assert school.school_stamp(school_id) != before
+
+
+def test_the_school_stamp_ignores_other_schools(app, world):
+    school_id = world.schools["a3"].id
+    before = school.school_stamp(school_id)
+    other = db.session.scalars(
+        db.select(User).where(User.school_id == world.schools["b1"].id).order_by(User.id)
+    ).first()
+    other.full_name += " Другая"
+    record_result(other, KEY, {"fgos-planning": 90, "formative-assessment": 90})
+    db.session.commit()
+    assert school.school_stamp(school_id) == before
+
+
+def test_a_kept_value_is_built_again_after_its_lifetime(app_factory, monkeypatch):
+    app = app_factory(ANALYTICS_CACHE_SECONDS=600)
+    builds = []
+    with app.test_request_context():
+        for _ in range(2):
+            snapshots.kept("test", ("key",), lambda: (1,), lambda: builds.append(1) or len(builds))
+        assert builds == [1]
+        monkeypatch.setattr(snapshots, "LIFETIME_SECONDS", 0)
+        entry = snapshots.kept("test", ("key",), lambda: (1,), lambda: builds.append(1) or 2)
+    assert entry.page == 2 and len(builds) == 2
