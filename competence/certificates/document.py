@@ -2,10 +2,11 @@
 
 import base64
 import io
+from datetime import date
 
 import segno
 from flask import render_template
-from flask_babel import force_locale, gettext, pgettext
+from flask_babel import force_locale, format_date, gettext, pgettext
 
 from competence.certificates.naming import FEMININE, MASCULINE, grammatical_gender
 from competence.certificates.pdf import render_pdf
@@ -82,6 +83,21 @@ def holder_words(full_name: str) -> dict[str, str]:
     }
 
 
+def long_date(iso: str | None) -> str:
+    """Write a date the details of a certificate store (ISO) in words: «3 декабря 2026 г.»."""
+    return format_date(date.fromisoformat(iso), "long") if iso else "—"
+
+
+def confirmation_groups(modules: list[dict]) -> list[tuple[dict, list[dict]]]:
+    """Group the confirmed modules of a certificate by their confirmation, in order of first."""
+    groups: dict[tuple, tuple[dict, list[dict]]] = {}
+    for module in modules:
+        confirmation = module["confirmation"]
+        key = tuple(sorted(confirmation.items()))
+        groups.setdefault(key, (confirmation, []))[1].append(module)
+    return list(groups.values())
+
+
 def certificate_html(certificate, verify_url: str) -> str:
     """Return the HTML of a certificate (always in Russian: it is an official document)."""
     with force_locale("ru"):
@@ -91,6 +107,8 @@ def certificate_html(certificate, verify_url: str) -> str:
             words=holder_words(certificate.holder_name),
             verify_url=verify_url,
             qr=qr_png(verify_url),
+            long_date=long_date,
+            confirmation_groups=confirmation_groups,
         )
 
 
