@@ -83,17 +83,17 @@ def holder_words(full_name: str) -> dict[str, str]:
     }
 
 
-def long_date(iso: str | None) -> str:
-    """Write a date the details of a certificate store (ISO) in words: «3 декабря 2026 г.»."""
-    return format_date(date.fromisoformat(iso), "long") if iso else "—"
+def short_date(iso: str | None) -> str:
+    """Write a date the details of a certificate store (ISO) briefly: «03.12.2026»."""
+    return format_date(date.fromisoformat(iso), "short") if iso else "—"
 
 
 def confirmation_groups(modules: list[dict]) -> list[tuple[dict, list[dict]]]:
-    """Group the confirmed modules of a certificate by their confirmation, in order of first."""
+    """Group the confirmed modules of a certificate by who or what confirmed them, in order."""
     groups: dict[tuple, tuple[dict, list[dict]]] = {}
     for module in modules:
         confirmation = module["confirmation"]
-        key = tuple(sorted(confirmation.items()))
+        key = (confirmation["via"], confirmation["by"], confirmation["document"])
         groups.setdefault(key, (confirmation, []))[1].append(module)
     return list(groups.values())
 
@@ -107,7 +107,7 @@ def certificate_html(certificate, verify_url: str) -> str:
             words=holder_words(certificate.holder_name),
             verify_url=verify_url,
             qr=qr_png(verify_url),
-            long_date=long_date,
+            short_date=short_date,
             confirmation_groups=confirmation_groups,
         )
 

@@ -66,7 +66,11 @@ def test_only_confirmed_modules_count_and_the_certificate_says_how_each_was_conf
     flat = flat_pdf(certificate)
     assert f"Сертификат {NOT_QUALIFICATION}" in flat
     assert russian_hours(certificate.hours) in flat
-    assert f"подтверждено тьютором: {TUTOR_NAME}" in flat
+    day = tracks.local_today().strftime("%d.%m.%Y")
+    assert (
+        f"«{by_tutor.title}» ({by_tutor.hours} ч, {day}) — подтверждено тьютором: {TUTOR_NAME}"
+        in flat
+    )
     assert "удостоверение о повышении квалификации № ПК-2026-000042" in flat
     # The self-declared modules are mentioned by their count, without hours.
     assert f"не подтверждённых (их часы не засчитаны): {len(self_declared)}." in flat
