@@ -131,8 +131,8 @@ def track_content(track: DevelopmentTrack) -> Content:
     """Describe a development track: its confirmed modules and hours, the growth after the retake.
 
     Only modules confirmed by a tutor or an institute record count, with their hours; those the
-    teacher reported done without a confirmation are named without hours, so the certificate
-    neither hides the work nor counts it.
+    teacher reported done without a confirmation are kept apart without hours (the PDF gives
+    their number), so the certificate neither hides the work nor counts it (docs/certificates.md).
     """
     ready = compiled_version(track.source_attempt.version_id)
     confirmed = confirmed_modules(track)
