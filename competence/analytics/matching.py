@@ -6,8 +6,29 @@ kind order (different for soft skills and for professional qualification), fewer
 first becomes mandatory and the next optional; a module already proposed that also develops the
 deficit counts for it instead of a new one. No module is proposed twice. A deficit that no module
 addresses is returned as a gap of the catalogue.
+
+`merge_plan` builds one plan from the deficits of several instruments (subject, methodical, soft
+skills, management), a greedy set cover weighted by depth:
+1. Deficits are pooled and put in one canonical order (deepest first, then framework, competence,
+   level, instrument), so the plan does not depend on the order of the instruments or modules.
+   Equal deficits are one; the same competence found by two instruments stays two deficits, and
+   one module can cover both.
+2. While some deficit that a module open to the teacher addresses is uncovered, the module whose
+   uncovered deficits weigh most (the sum of their depths) becomes mandatory and covers them.
+   Ties go to the module covering more of them, then to the teacher's goals (more of the
+   competences they are interested in, then their preferred kinds in their order), then to the
+   rules of `rank` for the deepest deficit it covers (preferred format, kind order, fewer hours,
+   id). A module covering three deficits thus beats three modules covering one each.
+3. Then, deficit by deficit in the canonical order, optional modules are offered until the
+   deficit has `optional_per_deficit` optional modules addressing it (one optional module counts
+   for every deficit it addresses); candidates in `rank` order, never a module proposed already.
+4. Proposals come mandatory first (in the order chosen), then optional; no module twice. Each
+   mandatory proposal lists the deficits it was chosen to cover (each deficit is covered by one);
+   an optional one lists every deficit it addresses. Deficits nothing open to the teacher
+   addresses are the gaps.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 # Kinds in the order they are preferred.
@@ -44,6 +65,8 @@ class Deficit:
     level: str
     depth: float
     soft_skill: bool = False
+    # The instrument that found it, when deficits of several instruments are merged.
+    instrument: str = ""
 
 
 @dataclass(frozen=True)
@@ -97,14 +120,15 @@ class Match:
 
 def rank(candidates: list[Module], deficit: Deficit, taker: Taker) -> list[Module]:
     """Order candidate modules for one deficit by the stated rules."""
+    return sorted(candidates, key=lambda module: _rank_key(module, deficit, taker))
+
+
+def _rank_key(module: Module, deficit: Deficit, taker: Taker) -> tuple:
+    """Return the sort key of `rank`: preferred format, kind order, fewer hours, id."""
     kinds = SOFT_SKILL_KINDS if deficit.soft_skill else QUALIFICATION_KINDS
-
-    def key(module: Module):
-        preferred = 0 if taker.preferred_format in (None, module.format) else 1
-        kind = kinds.index(module.kind) if module.kind in kinds else len(kinds)
-        return (preferred, kind, module.hours, module.id)
-
-    return sorted(candidates, key=key)
+    preferred = 0 if taker.preferred_format in (None, module.format) else 1
+    kind = kinds.index(module.kind) if module.kind in kinds else len(kinds)
+    return (preferred, kind, module.hours, module.id)
 
 
 def match_modules(
@@ -153,3 +177,78 @@ def _propose(module, mandatory, deficit, proposals, by_module) -> None:
     proposal = Proposal(module.id, mandatory, [deficit])
     proposals.append(proposal)
     by_module[module.id] = proposal
+
+
+@dataclass(frozen=True)
+class Goals:
+    """What the teacher wants besides closing deficits; it only breaks ties between modules."""
+
+    # Kinds of module the teacher prefers, most preferred first.
+    kinds: tuple[str, ...] = ()
+    # Competences the teacher wants to develop: (framework, competence).
+    interests: frozenset[tuple[str, str]] = frozenset()
+
+
+# Depth sums are rounded before they are compared: a sum is exact whatever the order it is
+# taken in only up to float rounding, and the plan must not depend on that order.
+WEIGHT_DIGITS = 9
+
+
+def merge_plan(
+    deficit_sets: Iterable[Iterable[Deficit]],
+    modules: list[Module],
+    taker: Taker,
+    goals: Goals = Goals(),
+    optional_per_deficit: int = OPTIONAL_PER_DEFICIT,
+) -> Match:
+    """Merge the deficits of several instruments into one plan; see the module docstring."""
+    deficits = sorted(
+        {deficit for group in deficit_sets for deficit in group},
+        key=lambda d: (-d.depth, d.framework, d.competence, d.level, d.instrument, d.soft_skill),
+    )
+    open_modules = sorted((m for m in modules if m.open_to(taker)), key=lambda m: m.id)
+    addressed = {
+        m.id: [i for i, deficit in enumerate(deficits) if m.addresses(deficit)]
+        for m in open_modules
+    }
+    coverable = {i for covered in addressed.values() for i in covered}
+    gaps = tuple(d for i, d in enumerate(deficits) if i not in coverable)
+
+    def choice_key(module: Module, uncovered: set[int]) -> tuple:
+        covered = [i for i in addressed[module.id] if i in uncovered]
+        weight = round(sum(deficits[i].depth for i in covered), WEIGHT_DIGITS)
+        interests = len(_develops(module) & goals.interests)
+        kind = goals.kinds.index(module.kind) if module.kind in goals.kinds else len(goals.kinds)
+        deepest = deficits[covered[0]]
+        return (-weight, -len(covered), -interests, kind, _rank_key(module, deepest, taker))
+
+    mandatory: list[Proposal] = []
+    chosen: set[str] = set()
+    uncovered = set(coverable)
+    while uncovered:
+        candidates = [
+            m
+            for m in open_modules
+            if m.id not in chosen and any(i in uncovered for i in addressed[m.id])
+        ]
+        best = min(candidates, key=lambda m: choice_key(m, uncovered))
+        covered = [i for i in addressed[best.id] if i in uncovered]
+        mandatory.append(Proposal(best.id, True, [deficits[i] for i in covered]))
+        chosen.add(best.id)
+        uncovered -= set(covered)
+
+    optional: list[Proposal] = []
+    for i, deficit in enumerate(deficits):
+        if i not in coverable:
+            continue
+        offered = sum(i in addressed[p.module] for p in optional)
+        fresh = [m for m in open_modules if m.id not in chosen and i in addressed[m.id]]
+        for module in rank(fresh, deficit, taker)[: max(0, optional_per_deficit - offered)]:
+            optional.append(Proposal(module.id, False, [deficits[j] for j in addressed[module.id]]))
+            chosen.add(module.id)
+    return Match(tuple(mandatory + optional), gaps)
+
+
+def _develops(module: Module) -> set[tuple[str, str]]:
+    """Return the competences a module develops, at any level: (framework, competence)."""
+    return {(framework, competence) for framework, competence, _level in module.develops}

@@ -53,11 +53,9 @@ def select_targets(
 
 
 def _certifiable(track: DevelopmentTrack) -> bool:
-    """Tell whether a track has no valid certificate, or only one forced before it completed."""
+    """Tell whether a track has no valid certificate, or only one a new one would replace."""
     existing = services.active_certificate(track=track)
-    return existing is None or (
-        existing.forced_reason is not None and track.status == TrackStatus.COMPLETED
-    )
+    return existing is None or services.replaceable(existing, track)
 
 
 def _shard_count(targets: int) -> int:

@@ -2,10 +2,11 @@
 
 import base64
 import io
+from datetime import date
 
 import segno
 from flask import render_template
-from flask_babel import force_locale, gettext, pgettext
+from flask_babel import force_locale, format_date, gettext, pgettext
 
 from competence.certificates.naming import FEMININE, MASCULINE, grammatical_gender
 from competence.certificates.pdf import render_pdf
@@ -82,6 +83,21 @@ def holder_words(full_name: str) -> dict[str, str]:
     }
 
 
+def short_date(iso: str | None) -> str:
+    """Write a date the details of a certificate store (ISO) briefly: «03.12.2026»."""
+    return format_date(date.fromisoformat(iso), "short") if iso else "—"
+
+
+def confirmation_groups(modules: list[dict]) -> list[tuple[dict, list[dict]]]:
+    """Group the confirmed modules of a certificate by who or what confirmed them, in order."""
+    groups: dict[tuple, tuple[dict, list[dict]]] = {}
+    for module in modules:
+        confirmation = module["confirmation"]
+        key = (confirmation["via"], confirmation["by"], confirmation["document"])
+        groups.setdefault(key, (confirmation, []))[1].append(module)
+    return list(groups.values())
+
+
 def certificate_html(certificate, verify_url: str) -> str:
     """Return the HTML of a certificate (always in Russian: it is an official document)."""
     with force_locale("ru"):
@@ -91,6 +107,8 @@ def certificate_html(certificate, verify_url: str) -> str:
             words=holder_words(certificate.holder_name),
             verify_url=verify_url,
             qr=qr_png(verify_url),
+            short_date=short_date,
+            confirmation_groups=confirmation_groups,
         )
 
 

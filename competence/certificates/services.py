@@ -25,7 +25,8 @@ from competence.extensions import db
 from competence.instruments.library import compiled_version
 from competence.measurement.precision import attempt_precision
 from competence.outbox.services import external_url, queue_email
-from competence.tracks.models import DevelopmentTrack, ModuleStatus, TrackStatus
+from competence.tracks.models import DevelopmentTrack, ModuleStatus, TrackModule, TrackStatus
+from competence.tracks.services import confirmed_hours, confirmed_modules, local_date
 
 PREFIX = "ХКИРО"
 NUMBER = re.compile(rf"^{PREFIX}-(\d{{4}})-(\d{{6}})$")
@@ -111,10 +112,31 @@ class Content:
     details: dict
 
 
+# Marks certificates that count confirmed hours only; those issued before the rule have no such
+# key, and their pages keep the wording they were issued with.
+HOURS_RULE = "confirmed"
+
+
+def confirmation_of(entry: TrackModule) -> dict:
+    """Describe how a module was confirmed, as the certificate prints it."""
+    return {
+        "via": entry.confirmed_via,
+        "by": entry.confirmed_by.full_name if entry.confirmed_by is not None else None,
+        "on": local_date(entry.confirmed_at).isoformat(),
+        "document": entry.qualification_document,
+    }
+
+
 def track_content(track: DevelopmentTrack) -> Content:
-    """Describe a development track: its modules, hours and the growth after the retake."""
+    """Describe a development track: its confirmed modules and hours, the growth after the retake.
+
+    Only modules confirmed by a tutor or an institute record count, with their hours; those the
+    teacher reported done without a confirmation are kept apart without hours (the PDF gives
+    their number), so the certificate neither hides the work nor counts it (docs/certificates.md).
+    """
     ready = compiled_version(track.source_attempt.version_id)
-    done = [m for m in track.modules if m.status == ModuleStatus.DONE]
+    confirmed = confirmed_modules(track)
+    reported = [m for m in track.modules if m.status == ModuleStatus.DONE and not m.is_confirmed]
     # Scores with their thresholds, so that the PDF shows them by the portal's one rule.
     change = (
         growth(track.retake_attempt, [track.source_attempt])
@@ -136,10 +158,20 @@ def track_content(track: DevelopmentTrack) -> Content:
     ]
     return Content(
         title=ready.instrument.title,
-        hours=sum(m.hours for m in done),
+        hours=confirmed_hours(track),
         details={
             "instrument": ready.instrument.title,
-            "modules": [{"title": m.title, "kind": m.kind, "hours": m.hours} for m in done],
+            "hours_rule": HOURS_RULE,
+            "modules": [
+                {
+                    "title": m.title,
+                    "kind": m.kind,
+                    "hours": m.hours,
+                    "confirmation": confirmation_of(m),
+                }
+                for m in confirmed
+            ],
+            "unconfirmed": [{"title": m.title, "kind": m.kind} for m in reported],
             "growth": rows,
             "diagnosed_on": track.source_attempt.submitted_at.date().isoformat(),
             "retaken_on": (
@@ -192,15 +224,28 @@ class Plan:
     replaces: Certificate | None = None
 
 
+def replaceable(certificate: Certificate, track: DevelopmentTrack) -> bool:
+    """Tell whether a valid certificate of a track gives way to a new one.
+
+    It does once the track is completed if it was forced before, or if it counts fewer hours
+    than the track's modules have had confirmed since it was issued (a tutor often confirms
+    evidence after the retake).
+    """
+    if track.status != TrackStatus.COMPLETED:
+        return False
+    return bool(certificate.forced_reason) or certificate.hours < confirmed_hours(track)
+
+
 def plan_for_track(track: DevelopmentTrack, forced_reason: str | None = None) -> Plan:
     """Check that a development track may be certified; a track not completed needs a reason.
 
-    A certificate forced before the track was completed is replaced by the real one (and
-    revoked with a note) once the track is completed and the diagnostic retaken.
+    A certificate forced before the track was completed, or one counting fewer hours than are
+    confirmed now, is replaced by a new one (and revoked with a note) once the track is
+    completed (see `replaceable`).
     """
     existing = active_certificate(track=track)
     replaced = None
-    if existing is not None and existing.forced_reason and track.status == TrackStatus.COMPLETED:
+    if existing is not None and replaceable(existing, track):
         replaced, existing = existing, None
     if existing is not None:
         raise CertificateError(
@@ -322,14 +367,18 @@ def _issue(plan: Plan, actor) -> Certificate:
 
 
 def _supersede(certificate: Certificate, actor, by: Certificate) -> None:
-    """Revoke a forced certificate that the certificate of the completed track replaces.
+    """Revoke a certificate that a new certificate of the completed track replaces.
 
     Left to the flush, which writes updates before inserts: the forced certificate is revoked
     before its replacement is stored (one valid certificate per track).
     """
-    certificate.revoke_reason = str(
-        _l("Replaced by certificate %(number)s of the completed track.", number=by.number)
-    )
+    if certificate.forced_reason:
+        reason = _l("Replaced by certificate %(number)s of the completed track.", number=by.number)
+    else:
+        reason = _l(
+            "Replaced by certificate %(number)s with the hours confirmed since.", number=by.number
+        )
+    certificate.revoke_reason = str(reason)
     certificate.revoked_at = by.issued_at
     certificate.revoked_by_id = getattr(actor, "id", None)
     audit.record("certificate_superseded", actor, "certificate", certificate.number, by=by.number)
@@ -393,7 +442,7 @@ def _issue_after_retake(attempt: Attempt) -> None:
     if track is None or track.status != TrackStatus.COMPLETED:
         return
     existing = active_certificate(track=track)
-    if existing is not None and not existing.forced_reason:
+    if existing is not None and not replaceable(existing, track):
         return
     try:
         issue_for_track(track)

@@ -232,6 +232,7 @@ def _holder_page(form, user, status=200, refused=None, issue_form=None):
         issue_form=issue_form or IssueForm(formdata=None),
         refused=refused,
         active=services.active_certificate,
+        replaceable=services.replaceable,
     ), status
 
 

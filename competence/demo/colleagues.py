@@ -21,7 +21,7 @@ from competence.extensions import db
 from competence.instruments.models import ContentDocument
 from competence.schools.models import School
 from competence.tracks import services as tracks
-from competence.tracks.models import TrackModule
+from competence.tracks.models import Confirmation, TrackModule
 
 SCHOOL_CODE = "27-01-02"  # the demo director's school
 
@@ -142,11 +142,18 @@ def _complete_cycle(user: User, first, skill: float, rng: random.Random) -> None
     """Build the track of an attempt, do its modules and retake the diagnostic.
 
     The retake closes the track with its growth, and the certificate is issued automatically.
+    The institute's records confirm every module but the last, which stays self-declared: the
+    certificate counts the confirmed hours and mentions the rest without them.
     """
     track = tracks.build_track(first)
-    for entry in list(track.modules):
+    entries = [db.session.get(TrackModule, entry.id) for entry in list(track.modules)]
+    for entry in entries:
         note = "Модуль пройден, материалы применены на уроках."
-        tracks.mark_done(db.session.get(TrackModule, entry.id), note, "", None)
+        tracks.mark_done(entry, note, "", None)
+    for entry in entries[:-1]:
+        number = f"ПК-{first.submitted_at.year}-{entry.id:06d}" if entry.kind == "course" else None
+        tracks.confirm_module(entry, Confirmation.RECORD, None, number)
+    db.session.commit()
     _take(user, first.document, skill, rng)
 
 

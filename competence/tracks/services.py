@@ -293,6 +293,21 @@ def progress(track: DevelopmentTrack) -> Progress:
     return progress_of_counts(len(counted), done, mandatory_done)
 
 
+def confirmed_modules(track: DevelopmentTrack) -> list[TrackModule]:
+    """Return the modules of a track that are done and confirmed, in the track's order."""
+    return [m for m in track.modules if m.is_confirmed]
+
+
+def confirmed_hours(track: DevelopmentTrack) -> int:
+    """Return the academic hours of a track: those of its confirmed modules only.
+
+    The one source of the figure: the certificate stores it at issue, and every page that shows
+    a track's hours reads it from here. A module the teacher reported done without a tutor's
+    or an institute record's confirmation counts no hours.
+    """
+    return sum(m.hours for m in confirmed_modules(track))
+
+
 def progress_of_counts(counted: int, done: int, mandatory_done: int) -> Progress:
     """Return the progress from the counts `progress` takes (pages that count in SQL use it)."""
     return Progress(done, counted, counted > 0 and done == counted and mandatory_done > 0)

@@ -179,6 +179,7 @@ def _render_track(
         action=action,
         evidence_max_bytes=EVIDENCE_MAX_BYTES,
         progress=services.progress(item),
+        confirmed_hours=services.confirmed_hours(item),
         requests=declines.latest_requests(item),
         own=item.user_id == current_user.id,
         confirm=ConfirmForm(formdata=None),

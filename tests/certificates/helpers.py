@@ -2,11 +2,14 @@
 
 from datetime import timedelta
 
+from sqlalchemy import select
+
+from competence.accounts.models import Role, User
 from competence.diagnostics import services as diagnostics
 from competence.extensions import db
 from competence.tracks import services as tracks
 from competence.tracks.library import load_catalog
-from competence.tracks.models import TrackModule
+from competence.tracks.models import Confirmation, TrackModule
 from tests.diagnostics.helpers import (
     best_answer,
     document,
@@ -14,6 +17,7 @@ from tests.diagnostics.helpers import (
     load_instruments,
     worst_answer,
 )
+from tests.factories import make_user
 
 
 def prepare():
@@ -31,12 +35,29 @@ def finished_attempt(user, choose, key="soft-skills"):
     return diagnostics.submit(attempt)
 
 
-def completed_track(user, key="soft-skills"):
-    """Diagnose (all wrong), build a track, do its modules, retake (all right)."""
+TUTOR_NAME = "Смирнова Елена Викторовна"
+
+
+def tutor():
+    """Return the institute's methodist who confirms modules in these tests (made once)."""
+    found = db.session.scalar(select(User).where(User.email == "tutor@example.org"))
+    return found or make_user(email="tutor@example.org", role=Role.METHODIST, full_name=TUTOR_NAME)
+
+
+def completed_track(user, key="soft-skills", confirmed=True):
+    """Diagnose (all wrong), build a track, do its modules, retake (all right).
+
+    With `confirmed` a tutor confirms every module before the retake, so the certificate issued
+    at the retake counts their hours; without it the modules are only reported done by the
+    teacher and count none.
+    """
     first = finished_attempt(user, worst_answer, key)
     track = tracks.build_track(first)
     for entry in list(track.modules):
         tracks.mark_done(db.session.get(TrackModule, entry.id), "Выполнено", "", None)
+    if confirmed:
+        for entry in list(track.modules):
+            tracks.confirm_module(entry, Confirmation.TUTOR, tutor())
     first.submitted_at -= timedelta(days=400)
     first.started_at -= timedelta(days=400)
     db.session.commit()
