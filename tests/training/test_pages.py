@@ -5,7 +5,7 @@ import io
 from sqlalchemy import select
 
 from competence.extensions import db
-from competence.training import services
+from competence.training import enrolment, services
 from competence.training.models import CourseGroup, GroupApplication
 from tests.factories import login, post_form
 from tests.training.helpers import build_world, count, group_data, said
@@ -139,3 +139,27 @@ def test_the_group_page_enrols_records_and_imports(app):
         select(GroupApplication).where(GroupApplication.user_id == world.teachers[1].id)
     ).one()
     assert second.qualification_document == "N-2" and second.track_module.is_confirmed
+
+
+def test_editing_a_group_keeps_the_enrolled_and_gives_new_places_to_the_waiting(app):
+    world = build_world(teachers=2)
+    group = services.schedule_group(world.module, group_data(places=1), world.methodist)
+    for teacher in world.teachers:
+        services.decide_release(services.apply(teacher, group), world.director_a, True, "")
+    enrolment.enrol_released(group, world.methodist)
+    client = methodist_client(app)
+    url = f"/training/groups/{group.id}/edit"
+    assert client.get(url).status_code == 200
+    form = {k: v for k, v in FORM.items() if k != "module"}
+    cancelled = post_form(client, url, {**form, "places": "1", "status": "sleeping"}, page=url)
+    assert cancelled.status_code == 422
+    more = post_form(client, url, {**form, "places": "2", "status": "running"}, page=url)
+    assert more.status_code == 302
+    db.session.expire_all()
+    statuses = db.session.scalars(select(GroupApplication.status)).all()
+    assert statuses == ["enrolled", "enrolled"]
+    assert db.session.get(CourseGroup, group.id).status == "running"
+    fewer = post_form(client, url, {**form, "places": "1", "status": "running"}, page=url)
+    assert fewer.status_code == 409
+    db.session.expire_all()
+    assert db.session.get(CourseGroup, group.id).places == 2
