@@ -21,7 +21,7 @@ from competence.training.models import (
     GroupApplication,
     GroupStatus,
 )
-from competence.training.services import TrainingError
+from competence.training.services import TrainingError, check_group_data, write_group
 
 # Groups whose places may still change hands.
 LIVE_GROUPS = (GroupStatus.OPEN, GroupStatus.RUNNING)
@@ -185,8 +185,6 @@ def withdraw(application: GroupApplication, actor) -> None:
 
 def update_group(group: CourseGroup, data, status: str, actor) -> None:
     """Change a group's data and status; more places go to the waiting list at once."""
-    from competence.training.services import check_group_data, write_group
-
     check_group_data(data)
     if status not in tuple(GroupStatus):
         raise TrainingError(_l("Unknown status."), 400)

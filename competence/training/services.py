@@ -11,9 +11,11 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from competence import audit
 from competence.accounts.access import directs_school_of
+from competence.accounts.models import User
 from competence.database import utcnow
 from competence.extensions import db
 from competence.staff.services import directors_of
@@ -158,7 +160,11 @@ def apply(user, group: CourseGroup) -> GroupApplication:
         db.session.flush()
     application = GroupApplication(group=group, user=user, track_module=entry)
     db.session.add(application)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same teacher's other request got in first
+        db.session.rollback()
+        raise TrainingError(_l("You have already applied to this group."), 409) from None
     notify.release_requested(application, directors)
     audit.record("course_application_submitted", user, "group_application", application.id)
     db.session.commit()
@@ -188,8 +194,6 @@ def decide_release(application: GroupApplication, actor, release: bool, comment:
 
 def releases_to_decide(school_id: int) -> list[GroupApplication]:
     """Return the applications of a school's teachers that wait for the director's release."""
-    from competence.accounts.models import User
-
     return list(
         db.session.scalars(
             select(GroupApplication)
