@@ -73,6 +73,17 @@ def record_result(
         )
     if len(document) > MAX_DOCUMENT_LENGTH:
         raise TrainingError(_l("The qualification document number is too long."), 400)
+    # A pass with a number has confirmed the module (its hours count on a certificate): the
+    # number may be corrected, the pass is not taken back from this form.
+    confirmed = application.result == TrainingResult.PASSED and application.qualification_document
+    if confirmed and not (result == TrainingResult.PASSED and document):
+        raise TrainingError(
+            _l(
+                "A pass with a qualification document has confirmed the module; only the "
+                "number can be corrected."
+            ),
+            409,
+        )
     changed_result = (result or None) != application.result or (
         document or None
     ) != application.qualification_document

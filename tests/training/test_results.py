@@ -173,3 +173,20 @@ def test_a_file_without_the_columns_or_for_another_group_imports_nothing(app):
         results.import_documents(group, "r.pdf", b"%PDF-1.4", world.methodist)
     db.session.rollback()
     assert application_of(world.teachers[0]).qualification_document is None
+
+
+def test_a_confirmed_pass_is_not_taken_back_but_its_number_may_be_corrected(app):
+    world = build_world(teachers=1)
+    enrolled_group(world, 1)
+    results.record_result(application_of(world.teachers[0]), world.methodist, True, "passed", "N-1")
+    with pytest.raises(TrainingError) as refused:
+        results.record_result(
+            application_of(world.teachers[0]), world.methodist, True, "failed", ""
+        )
+    db.session.rollback()
+    assert refused.value.status == 409
+    assert application_of(world.teachers[0]).result == "passed"
+    results.record_result(application_of(world.teachers[0]), world.methodist, True, "passed", "N-2")
+    application = application_of(world.teachers[0])
+    assert application.qualification_document == "N-2"
+    assert entry_of(application).qualification_document == "N-2"
