@@ -118,6 +118,7 @@ def _register_blueprints(app: Flask) -> None:
     from competence.staff.views import bp as staff_bp
     from competence.standards.blueprint import bp as standards_bp
     from competence.tracks.views import bp as tracks_bp
+    from competence.training.blueprint import bp as training_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
@@ -134,6 +135,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(certificates_bp)
     app.register_blueprint(standards_bp)
     app.register_blueprint(deficits_bp)
+    app.register_blueprint(training_bp)
 
 
 def _register_cli(app: Flask) -> None:
@@ -149,6 +151,7 @@ def _register_cli(app: Flask) -> None:
     from competence.privacy.cli import privacy_cli
     from competence.schools.cli import schools_cli
     from competence.tracks.cli import catalog_cli
+    from competence.training.cli import training_cli
     from competence.translations.cli import translations_cli
 
     for command in (
@@ -160,6 +163,7 @@ def _register_cli(app: Flask) -> None:
         instruments_cli,
         jobs_cli,
         schools_cli,
+        training_cli,
         translations_cli,
         privacy_cli,
         seed_demo_command,

@@ -30,6 +30,7 @@ GROUPS = {
     "certificates": _l("Certificates"),
     "content": _l("Instruments and the module catalogue"),
     "schools": _l("Schools and improvement plans"),
+    "training": _l("Course groups"),
 }
 
 _REASON = {"reason": _l("reason: %(value)s")}
@@ -318,6 +319,56 @@ ACTIONS: dict[str, Action] = {
         "schools",
         _l("Decline refused"),
         _l("Decline of a mandatory module refused: %(object)s"),
+    ),
+    # Course groups: scheduling, release from work, enrolment, results.
+    "course_group_scheduled": _a(
+        "training", _l("Course group scheduled"), _l("Course group scheduled: %(object)s")
+    ),
+    "course_group_updated": _a(
+        "training", _l("Course group changed"), _l("Course group changed: %(object)s")
+    ),
+    "course_application_submitted": _a(
+        "training", _l("Application to a course group"), _l("Applied to a course group: %(object)s")
+    ),
+    "course_release_approved": _a(
+        "training",
+        _l("Release for a course"),
+        _l("Teacher released from work for a course: %(object)s"),
+    ),
+    "course_release_refused": _a(
+        "training",
+        _l("Release for a course refused"),
+        _l("Release from work for a course refused: %(object)s"),
+    ),
+    "course_enrolled": _a(
+        "training", _l("Enrolment in a course group"), _l("Enrolled in a course group: %(object)s")
+    ),
+    "course_waiting_listed": _a(
+        "training",
+        _l("Waiting list of a course group"),
+        _l("Put on the waiting list of a course group: %(object)s"),
+    ),
+    "course_moved_up": _a(
+        "training",
+        _l("Moved up from the waiting list"),
+        _l("Enrolled from the waiting list as a place came free: %(object)s"),
+    ),
+    "course_application_withdrawn": _a(
+        "training",
+        _l("Application withdrawn"),
+        _l("Application to a course group withdrawn: %(object)s"),
+    ),
+    "course_result_recorded": _a(
+        "training",
+        _l("Course result"),
+        _l("Attendance and result of a course recorded: %(object)s"),
+        {"document": _l("qualification document No. %(value)s")},
+    ),
+    "course_documents_imported": _a(
+        "training",
+        _l("Import of qualification documents"),
+        _l("Qualification document numbers imported for %(object)s"),
+        {"rows": _l("rows: %(value)s")},
     ),
     # Personal data under 152-FZ.
     "personal_data_exported": _a(

@@ -31,6 +31,8 @@ OBJECT_TYPES = {
     "instrument": _l("Instrument"),
     "standard_round": _l("Standard-setting round"),
     "track_module": _l("Module of a development track"),
+    "course_group": _l("Course group"),
+    "group_application": _l("Application to a course group"),
     "outbox_message": _l("Letter"),
     "outbox": _l("Outbox"),
     "audit_log": _l("Audit log"),

@@ -12,6 +12,7 @@ from competence.extensions import db
 from competence.outbox.models import OutboxMessage
 from competence.schools import plan_services
 from competence.tracks.models import CatalogModule, DevelopmentTrack
+from competence.training.models import CourseGroup, GroupApplication
 from tests.certificates.helpers import completed_track, prepare
 from tests.factories import login, make_school, make_user
 
@@ -101,7 +102,23 @@ def build_world(app) -> World:
     )
     letter = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).first()
     module = db.session.scalars(select(CatalogModule).order_by(CatalogModule.id)).first()
+    group = CourseGroup(
+        module_id=track.modules[0].module_id,
+        title=track.modules[0].title,
+        starts_on=date(2027, 2, 1),
+        ends_on=date(2027, 2, 5),
+        place="ХКИРО, ауд. 1",
+        hours=36,
+        format="in_person",
+        places=10,
+        provider="ХКИРО",
+    )
+    application = GroupApplication(group=group, user=teacher, track_module=track.modules[0])
+    db.session.add_all([group, application])
+    db.session.commit()
     values = {
+        "group_id": group.id,
+        "application_id": application.id,
         "attempt_id": attempt.id,
         "track_id": track.id,
         "track_module_id": track.modules[0].id,

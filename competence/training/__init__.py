@@ -1,0 +1,1 @@
+"""Course groups: a catalogue module scheduled with dates and places, applications, enrolment."""
