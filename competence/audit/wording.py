@@ -31,6 +31,7 @@ OBJECT_TYPES = {
     "instrument": _l("Instrument"),
     "standard_round": _l("Standard-setting round"),
     "track_module": _l("Module of a development track"),
+    "development_track": _l("Development plan"),
     "outbox_message": _l("Letter"),
     "outbox": _l("Outbox"),
     "audit_log": _l("Audit log"),
@@ -60,6 +61,9 @@ CODE_LABELS = {
     "certificate_issued": _l("certificate"),
     "diagnostic_result": _l("diagnostic result"),
     "retake_invitation": _l("invitation to retake"),
+    "track_submitted": _l("plan ready for review"),
+    "track_approved": _l("plan approved"),
+    "evidence_returned": _l("evidence returned"),
     # Reasons of a refused sign-in.
     "wrong_password": _l("wrong e-mail or password"),
     "blocked": _l("account blocked"),

@@ -91,6 +91,13 @@ DEMO_ACCOUNTS = (
         "other",
     ),
     DemoAccount(
+        "tutor@demo.khkiro.ru",
+        "demo-tutor-2026",
+        "Белова Татьяна Александровна",
+        Role.TUTOR,
+        "other",
+    ),
+    DemoAccount(
         "admin@demo.khkiro.ru",
         "demo-admin-2026",
         "Администратор портала",
@@ -219,7 +226,8 @@ def serve_command(host: str, port: int) -> None:
         app.config["SECOND_FACTOR_ROLES"] = ()
         click.echo(
             "Demo: the second factor is optional for every role "
-            "(SECOND_FACTOR_ROLES=admin,methodist,coordinator requires it, as in production)"
+            "(SECOND_FACTOR_ROLES=admin,methodist,coordinator,ministry,tutor requires it, "
+            "as in production)"
         )
     tasks = [deliver_due, close_expired, resume_stalled_batches, purge_expired]
     if not app.config["MAIL_DELIVERY_ENABLED"]:
