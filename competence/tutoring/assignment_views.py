@@ -17,9 +17,9 @@ from competence.tutoring.models import TutorAssignment
 ASSIGNING_ROLES = (Role.METHODIST, Role.ADMIN)
 
 
-def _form(formdata=None) -> AssignmentForm:
+def _form(submitted: bool = True) -> AssignmentForm:
     """Return the assignment form with the tutors and municipalities to choose from."""
-    form = AssignmentForm() if formdata is None else AssignmentForm(formdata=formdata)
+    form = AssignmentForm() if submitted else AssignmentForm(formdata=None)
     form.tutor_id.choices = [(t.id, f"{t.full_name} ({t.email})") for t in services.tutors()]
     form.municipality_id.choices = [("", "—")] + [(m.id, m.name) for m in services.municipalities()]
     return form
@@ -39,7 +39,7 @@ def _render(form: AssignmentForm, status: int = 200, error=None):
 @role_required(*ASSIGNING_ROLES)
 def assignments():
     """List the tutors' assignments and offer to add one."""
-    return _render(_form(formdata=False))
+    return _render(_form(submitted=False))
 
 
 @bp.route("/assignments", methods=["POST"])
