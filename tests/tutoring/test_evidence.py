@@ -62,7 +62,8 @@ def test_someone_who_is_not_the_tutor_cannot_confirm(app):
     for email in ("methodist@example.org", "head@example.org", "teacher@example.org"):
         client = signed_in(app, email)
         assert post(client, f"/tutor/modules/{first}/confirm").status_code == 403
-    assert entry(first).confirmed_at is None and not db.session.scalars(select(EvidenceReview)).all()
+    assert entry(first).confirmed_at is None
+    assert not db.session.scalars(select(EvidenceReview)).all()
 
 
 def test_returned_evidence_puts_the_module_back_with_the_comment_kept(app):

@@ -54,7 +54,8 @@ def test_the_plan_goes_from_draft_to_review_to_approval(app):
     tutor = signed_in(app, "tutor@example.org")
     listing = tutor.get("/tutor/").get_data(as_text=True)
     assert region.teacher.full_name in listing and "review-status" in listing
-    assert post(tutor, f"/tutor/tracks/{region.track_id}/approve", page="/tutor/").status_code == 303
+    approve = f"/tutor/tracks/{region.track_id}/approve"
+    assert post(tutor, approve, page="/tutor/").status_code == 303
     plan = track(region)
     assert plan.review_status == ReviewStatus.APPROVED
     assert plan.approved_by_id == region.tutor.id and plan.approved_at is not None
@@ -101,9 +102,8 @@ def test_the_tutor_changes_the_modules_and_the_teacher_sees_who_changed_what(app
     new = next(m for m in track(region).modules if m.module_id == extra.id)
     assert new.mandatory and new.status == ModuleStatus.PLANNED
     assert new.deficits, "the module claims the track's deficits it develops"
-    twice = post(
-        tutor, f"/tutor/tracks/{region.track_id}/modules", {"module_id": extra.id}, page=teacher_page
-    )
+    add = f"/tutor/tracks/{region.track_id}/modules"
+    twice = post(tutor, add, {"module_id": extra.id}, page=teacher_page)
     assert twice.status_code == 409
     assert sum(m.module_id == extra.id for m in track(region).modules) == 1
 

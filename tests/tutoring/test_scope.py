@@ -78,9 +78,8 @@ def test_a_municipality_assignment_covers_its_schools_and_ends_when_unassigned(a
     methodist = signed_in(app, "methodist@example.org")
     place = region.teacher.school.municipality_id
     page = "/tutor/assignments"
-    answer = post(
-        methodist, page, {"tutor_id": region.tutor.id, "teacher": "", "municipality_id": place}, page
-    )
+    data = {"tutor_id": region.tutor.id, "teacher": "", "municipality_id": place}
+    answer = post(methodist, page, data, page)
     assert answer.status_code == 303
     assert tutors_teacher(region.tutor, region.teacher)
     assert tutors_teacher(region.tutor, region.director)
@@ -89,7 +88,8 @@ def test_a_municipality_assignment_covers_its_schools_and_ends_when_unassigned(a
     assert tutor.get(f"/tutor/teachers/{region.teacher.id}").status_code == 200
 
     (assignment,) = db.session.scalars(select(TutorAssignment))
-    assert post(methodist, f"/tutor/assignments/{assignment.id}/delete", page=page).status_code == 303
+    end = f"/tutor/assignments/{assignment.id}/delete"
+    assert post(methodist, end, page=page).status_code == 303
     assert assignments() == 0
     assert not tutors_teacher(region.tutor, region.teacher)
     assert tutor.get(f"/tutor/teachers/{region.teacher.id}").status_code == 404
