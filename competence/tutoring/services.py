@@ -41,7 +41,8 @@ def find_teacher(text: str) -> User:
     found = db.session.scalar(people.where(func.lower(User.email) == text.lower()))
     if found is not None:
         return found
-    matches = list(db.session.scalars(people.where(User.full_name.ilike(f"%{text}%")).limit(2)))
+    named = people.where(User.full_name.icontains(text, autoescape=True))
+    matches = list(db.session.scalars(named.limit(2)))
     if not matches:
         raise TutoringError(_l("No teacher with this e-mail or name is registered."), status=404)
     if len(matches) > 1:
