@@ -119,6 +119,7 @@ def _register_blueprints(app: Flask) -> None:
     from competence.standards.blueprint import bp as standards_bp
     from competence.tracks.views import bp as tracks_bp
     from competence.training.blueprint import bp as training_bp
+    from competence.tutoring.blueprint import bp as tutoring_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
@@ -136,6 +137,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(standards_bp)
     app.register_blueprint(deficits_bp)
     app.register_blueprint(training_bp)
+    app.register_blueprint(tutoring_bp)
 
 
 def _register_cli(app: Flask) -> None:

@@ -102,7 +102,7 @@ def from_environment(instance_path: str) -> dict:
         "SECOND_FACTOR_ROLES": tuple(
             role.strip()
             for role in os.environ.get(
-                "SECOND_FACTOR_ROLES", "admin,methodist,coordinator,ministry"
+                "SECOND_FACTOR_ROLES", "admin,methodist,coordinator,ministry,tutor"
             ).split(",")
             if role.strip()
         ),

@@ -4,6 +4,7 @@ from collections import Counter
 
 from sqlalchemy import func, select
 
+from competence.accounts.access import tutors_teacher
 from competence.accounts.models import Role, User
 from competence.accounts.passwords import verify_password
 from competence.demo import DEMO_ACCOUNTS
@@ -12,6 +13,7 @@ from competence.demo.staff import CAMPAIGNS, STAFF_SIZES, demo_staff_query
 from competence.extensions import db
 from competence.instruments.library import latest_published_versions
 from competence.schools.models import Municipality, School
+from competence.tutoring.models import TutorAssignment
 from tests.factories import login, make_user, post_form
 
 
@@ -67,6 +69,13 @@ def test_seed_demo_loads_the_region_accounts_and_a_staff_with_results(app, runne
     staff = db.session.scalars(demo_staff_query()).all()
     again = runner.invoke(args=["seed-demo"])
     assert again.exit_code == 0 and "Generated demo staff" not in again.output
+    # The demo tutor tutors the demo teacher (and the demo school's municipality), once.
+    tutor, teacher = (
+        db.session.scalar(select(User).where(User.email == email))
+        for email in ("tutor@demo.khkiro.ru", "teacher@demo.khkiro.ru")
+    )
+    assert tutors_teacher(tutor, teacher)
+    assert db.session.scalar(select(func.count(TutorAssignment.id))) == 2
     assert db.session.scalar(select(func.count(User.id))) == (
         len(DEMO_ACCOUNTS) + len(COLLEAGUES) + len(staff)
     )

@@ -4,8 +4,12 @@ from functools import wraps
 
 from flask import abort
 from flask_login import current_user, login_required
+from sqlalchemy import or_, select
 
-from competence.accounts.models import Role
+from competence.accounts.models import Role, User
+from competence.extensions import db
+from competence.schools.models import School
+from competence.tutoring.models import TutorAssignment
 
 
 def role_required(*roles: str):
@@ -48,10 +52,48 @@ def may_read_result(user, attempt) -> bool:
 
 def may_see_track(user, track) -> bool:
     """Tell whether `user` may read a track: its owner, the director of the owner's current
-    school, methodists and administrators."""
+    school, the owner's tutor, methodists and administrators."""
     if track.user_id == user.id or user.has_role(Role.METHODIST, Role.ADMIN):
         return True
-    return directs_school_of(user, track.user)
+    return directs_school_of(user, track.user) or tutors_teacher(user, track.user)
+
+
+# Whom a tutor may be assigned to: the people of schools who have development plans.
+TUTORED_ROLES = (Role.TEACHER, Role.DIRECTOR)
+
+
+def tutored_ids_query(tutor):
+    """Return a SELECT of the ids of the people `tutor` tutors: those assigned one by one and
+    those of the schools of an assigned municipality (their current school)."""
+    own = select(TutorAssignment.teacher_id).where(
+        TutorAssignment.tutor_id == tutor.id, TutorAssignment.teacher_id.is_not(None)
+    )
+    places = select(TutorAssignment.municipality_id).where(
+        TutorAssignment.tutor_id == tutor.id, TutorAssignment.municipality_id.is_not(None)
+    )
+    schools = select(School.id).where(School.municipality_id.in_(places))
+    return select(User.id).where(
+        User.role.in_(TUTORED_ROLES), or_(User.id.in_(own), User.school_id.in_(schools))
+    )
+
+
+def tutor_teacher_ids(tutor) -> set[int]:
+    """Return the ids of the teachers `tutor` tutors; nobody's for a user who is not a tutor.
+
+    The one rule of a tutor's reach: a tutor sees only the teachers assigned to them, one by one
+    or by municipality, and loses them as soon as the assignment ends.
+    """
+    if tutor is None or not tutor.has_role(Role.TUTOR):
+        return set()
+    return set(db.session.scalars(tutored_ids_query(tutor)))
+
+
+def tutors_teacher(tutor, teacher) -> bool:
+    """Tell whether `tutor` is a tutor assigned to `teacher` (see `tutor_teacher_ids`)."""
+    if tutor is None or teacher is None or not tutor.has_role(Role.TUTOR):
+        return False
+    found = db.session.scalar(tutored_ids_query(tutor).where(User.id == teacher.id))
+    return found is not None
 
 
 # Who reads aggregate deficit figures (competence.deficits), each within reach: a director the

@@ -22,6 +22,9 @@ class Role(StrEnum):
     ADMIN = "admin"
     # The regional ministry of education: reads the region's figures, changes nothing.
     MINISTRY = "ministry"
+    # Staff of the institute or its ЦНППМ: reviews the plans of the teachers assigned to them,
+    # confirms their evidence, keeps a log of consultations.
+    TUTOR = "tutor"
 
 
 # Roles whose access depends on the attached school or municipality: only an administrator

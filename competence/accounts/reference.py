@@ -51,6 +51,7 @@ ROLE_LABELS = {
     "coordinator": _l("Municipal coordinator"),
     "admin": _l("Administrator"),
     "ministry": _l("Ministry of education (read only)"),
+    "tutor": _l("Tutor"),
 }
 
 SCHOOL_GROUP_LABELS = {

@@ -31,6 +31,7 @@ GROUPS = {
     "content": _l("Instruments and the module catalogue"),
     "schools": _l("Schools and improvement plans"),
     "training": _l("Course groups"),
+    "tutoring": _l("Tutors: plans, evidence, consultations"),
 }
 
 _REASON = {"reason": _l("reason: %(value)s")}
@@ -369,6 +370,75 @@ ACTIONS: dict[str, Action] = {
         _l("Import of qualification documents"),
         _l("Qualification document numbers imported for %(object)s"),
         {"rows": _l("rows: %(value)s")},
+    ),
+    # Tutors: assignments, the review of plans and evidence, consultations.
+    "tutor_assigned": _a(
+        "tutoring",
+        _l("Tutor assigned"),
+        _l("Tutor %(object)s assigned"),
+        {
+            "holder": _l("to the teacher %(value)s"),
+            "municipality": _l("to the teachers of %(value)s"),
+        },
+    ),
+    "tutor_unassigned": _a(
+        "tutoring",
+        _l("Tutor assignment ended"),
+        _l("Assignment of the tutor %(object)s ended"),
+        {
+            "holder": _l("teacher %(value)s"),
+            "municipality": _l("municipality %(value)s"),
+        },
+    ),
+    "track_submitted": _a(
+        "tutoring",
+        _l("Plan sent for review"),
+        _l("Development plan %(object)s sent to the tutor for review"),
+    ),
+    "track_approved": _a(
+        "tutoring",
+        _l("Plan approved by the tutor"),
+        _l("Development plan %(object)s approved by the tutor"),
+    ),
+    "track_module_added": _a(
+        "tutoring",
+        _l("Module added by the tutor"),
+        _l("Module «%(title)s» added to the development plan %(object)s"),
+        {
+            "mandatory": _l("mandatory: %(value)s"),
+            "after_approval": _l("after approval: %(value)s"),
+        },
+    ),
+    "track_module_removed": _a(
+        "tutoring",
+        _l("Module removed by the tutor"),
+        _l("Module «%(title)s» removed from the development plan %(object)s"),
+        {"after_approval": _l("after approval: %(value)s")},
+    ),
+    "track_module_mandatory_changed": _a(
+        "tutoring",
+        _l("Module made mandatory or optional"),
+        _l("Module «%(title)s» of the development plan %(object)s changed"),
+        {
+            "mandatory": _l("mandatory: %(value)s"),
+            "after_approval": _l("after approval: %(value)s"),
+        },
+    ),
+    "evidence_confirmed": _a(
+        "tutoring",
+        _l("Evidence confirmed"),
+        _l("Evidence of the module %(object)s confirmed by the tutor, teacher: %(holder)s"),
+    ),
+    "evidence_returned": _a(
+        "tutoring",
+        _l("Evidence returned"),
+        _l("Evidence of the module %(object)s returned by the tutor, teacher: %(holder)s"),
+    ),
+    "consultation_recorded": _a(
+        "tutoring",
+        _l("Consultation recorded"),
+        _l("Consultation with %(object)s recorded"),
+        {"held_on": _l("held on %(value)s")},
     ),
     # Personal data under 152-FZ.
     "personal_data_exported": _a(

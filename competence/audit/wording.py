@@ -33,6 +33,7 @@ OBJECT_TYPES = {
     "track_module": _l("Module of a development track"),
     "course_group": _l("Course group"),
     "group_application": _l("Application to a course group"),
+    "development_track": _l("Development plan"),
     "outbox_message": _l("Letter"),
     "outbox": _l("Outbox"),
     "audit_log": _l("Audit log"),
@@ -62,6 +63,9 @@ CODE_LABELS = {
     "certificate_issued": _l("certificate"),
     "diagnostic_result": _l("diagnostic result"),
     "retake_invitation": _l("invitation to retake"),
+    "track_submitted": _l("plan ready for review"),
+    "track_approved": _l("plan approved"),
+    "evidence_returned": _l("evidence returned"),
     # Reasons of a refused sign-in.
     "wrong_password": _l("wrong e-mail or password"),
     "blocked": _l("account blocked"),

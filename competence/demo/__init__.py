@@ -32,6 +32,7 @@ from competence.schools.imports import import_indicators
 from competence.schools.models import Municipality, School, SchoolIndicators
 from competence.schools.registry import import_registry
 from competence.tracks.library import load_catalog
+from competence.tutoring.models import TutorAssignment
 
 REGION_FILE = Path(__file__).with_name("region.csv")
 INDICATORS_FILE = Path(__file__).with_name("indicators.csv")
@@ -88,6 +89,13 @@ DEMO_ACCOUNTS = (
         "demo-ministry-2026",
         "Орлова Марина Игоревна",
         Role.MINISTRY,
+        "other",
+    ),
+    DemoAccount(
+        "tutor@demo.khkiro.ru",
+        "demo-tutor-2026",
+        "Белова Татьяна Александровна",
+        Role.TUTOR,
         "other",
     ),
     DemoAccount(
@@ -152,6 +160,38 @@ def load_accounts() -> list[DemoAccount]:
     return created
 
 
+def load_tutor_assignments() -> int:
+    """Assign the demo tutor to the demo teacher and to the demo school's municipality.
+
+    Returns how many assignments were added (none when they are there already).
+    """
+    emails = ("tutor@demo.khkiro.ru", "teacher@demo.khkiro.ru", "methodist@demo.khkiro.ru")
+    people = {u.email: u for u in db.session.scalars(select(User).where(User.email.in_(emails)))}
+    tutor, teacher, methodist = (people.get(email) for email in emails)
+    if tutor is None or teacher is None or not tutor.has_role(Role.TUTOR):
+        return 0
+    wanted = [{"teacher_id": teacher.id}]
+    if teacher.school is not None:
+        wanted.append({"municipality_id": teacher.school.municipality_id})
+    added = 0
+    for where in wanted:
+        column, value = next(iter(where.items()))
+        exists = db.session.scalar(
+            select(TutorAssignment.id).where(
+                TutorAssignment.tutor_id == tutor.id, getattr(TutorAssignment, column) == value
+            )
+        )
+        if exists is None:
+            db.session.add(
+                TutorAssignment(
+                    tutor_id=tutor.id, assigned_by_id=methodist.id if methodist else None, **where
+                )
+            )
+            added += 1
+    db.session.commit()
+    return added
+
+
 @click.command("seed-demo")
 @with_appcontext
 def seed_demo_command() -> None:
@@ -160,6 +200,7 @@ def seed_demo_command() -> None:
     if load_indicators():
         click.echo("Indicator values of the demo schools imported (2021-2024)")
     load_accounts()
+    load_tutor_assignments()
     report = load_tree(INSTRUMENTS_DIR)
     click.echo(f"Instruments: {len(report.published)} published, {len(report.unchanged)} unchanged")
     echo_skipped(report)
@@ -219,7 +260,8 @@ def serve_command(host: str, port: int) -> None:
         app.config["SECOND_FACTOR_ROLES"] = ()
         click.echo(
             "Demo: the second factor is optional for every role "
-            "(SECOND_FACTOR_ROLES=admin,methodist,coordinator requires it, as in production)"
+            "(SECOND_FACTOR_ROLES=admin,methodist,coordinator,ministry,tutor requires it, "
+            "as in production)"
         )
     tasks = [deliver_due, close_expired, resume_stalled_batches, purge_expired]
     if not app.config["MAIL_DELIVERY_ENABLED"]:

@@ -20,7 +20,7 @@ from competence.outbox.models import OutboxMessage
 OWNED_CHILDREN = {
     "attempts": ("attempt_answers", "competence_scores"),
     "development_tracks": ("track_modules",),
-    "track_modules": ("evidence_files",),
+    "track_modules": ("evidence_files", "evidence_reviews"),
 }
 # Handled on their own below: the audit log (actor or object), letters (by address, no bodies).
 SEPARATE = {"audit_events", "outbox_messages", "outbox_attachments"}

@@ -24,6 +24,7 @@ from competence.outbox.models import OutboxMessage
 from competence.outbox.services import queue_email
 from competence.privacy.models import DeletionRequest, DeletionStatus
 from competence.tracks.models import DevelopmentTrack, EvidenceFile, TrackModule
+from competence.tutoring.models import Consultation, EvidenceReview
 
 ANONYMOUS_NAME = "Удалённый пользователь"
 ANONYMOUS_DOMAIN = "deleted.invalid"  # RFC 2606: never delivered
@@ -144,6 +145,13 @@ def anonymise(user: User) -> None:
         .where(TrackModule.id.in_(modules))
         .values(evidence_note=None, evidence_link=None)
     )
+    # Returned evidence kept by the tutor's review, and the tutor's notes of consultations.
+    db.session.execute(
+        update(EvidenceReview)
+        .where(EvidenceReview.track_module_id.in_(modules))
+        .values(evidence_note=None, evidence_link=None, evidence_filename=None)
+    )
+    db.session.execute(delete(Consultation).where(Consultation.teacher_id == user.id))
     now = utcnow()
     for certificate in db.session.scalars(
         select(Certificate).where(Certificate.user_id == user.id)

@@ -13,6 +13,7 @@ from competence.staff.models import SchoolMoveRequest
 from competence.tracks import declines
 from competence.tracks.models import DeclineRequest
 from competence.tracks.services import TrackError, progress
+from competence.tutoring.services import tutors_by_teacher
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -44,6 +45,7 @@ def _render_index(status: int = 200, error=None, failed=None, form=None):
         declines=services.pending_declines(school_id),
         moves=services.pending_moves(school_id),
         progress=progress,
+        tutors=tutors_by_teacher([member.user for member in members]),
         form=form or DecisionForm(formdata=None),
         error=error,
         failed=failed,

@@ -60,12 +60,23 @@ class TrackStatus(StrEnum):
     COMPLETED = "completed"
 
 
+class ReviewStatus(StrEnum):
+    """Where the plan is in its review by the tutor: drafted, sent for review, approved."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+
+
 class DevelopmentTrack(db.Model):
     """An individual development track (ИОМ) built from the deficits of one result."""
 
     __tablename__ = "development_tracks"
     __table_args__ = (
         CheckConstraint("status IN ('active', 'awaiting_retake', 'completed')", name="status"),
+        CheckConstraint(
+            "review_status IN ('draft', 'submitted', 'approved')", name="review_status"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -82,8 +93,16 @@ class DevelopmentTrack(db.Model):
     gaps: Mapped[list] = mapped_column(JSON, default=list)
     # {competence: {"before": score, "after": score, ...}} once the retake closes the cycle.
     growth: Mapped[dict | None] = mapped_column(JSON)
+    # The tutor's review of the plan (competence.tutoring.review).
+    review_status: Mapped[str] = mapped_column(
+        String(12), default=ReviewStatus.DRAFT, server_default="draft"
+    )
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
-    user = relationship("User")
+    user = relationship("User", foreign_keys=[user_id])
+    approved_by = relationship("User", foreign_keys=[approved_by_id])
     source_attempt = relationship("Attempt", foreign_keys=[source_attempt_id])
     retake_attempt = relationship("Attempt", foreign_keys=[retake_attempt_id])
     document = relationship("ContentDocument")

@@ -39,6 +39,8 @@ from competence.tracks.forms import (
 )
 from competence.tracks.models import DevelopmentTrack, TrackModule
 from competence.tracks.recommendations import deficits_of, show_recommendations
+from competence.tutoring import review as tutor_review
+from competence.tutoring.services import consultations_of, tutors_of
 
 bp = Blueprint("tracks", __name__, url_prefix="/tracks")
 
@@ -189,7 +191,29 @@ def _render_track(
         error=error,
         failed=failed,
         certificate=active_certificate(track=item) if item.user_id == current_user.id else None,
+        tutors=tutors_of(item.user),
+        reviews=tutor_review.latest_reviews(item),
+        changes=tutor_review.plan_changes(item),
+        consultations=consultations_of(item.user),
     ), status
+
+
+@bp.route("/<int:track_id>/submit", methods=["POST"])
+@login_required
+def submit(track_id: int):
+    """Send the teacher's own plan to their tutor for review."""
+    item = db.get_or_404(DevelopmentTrack, track_id)
+    if item.user_id != current_user.id:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        tutor_review.submit_plan(item)
+    except services.TrackError as exc:
+        db.session.rollback()
+        return _render_track(item, exc.status, str(exc.message))
+    flash(_("The plan is sent to your tutor for review."), "success")
+    return redirect(url_for("tracks.track", track_id=item.id), 303)
 
 
 def _module_action(track_module_id: int):

@@ -13,6 +13,7 @@ from competence.outbox.models import OutboxMessage
 from competence.schools import plan_services
 from competence.tracks.models import CatalogModule, DevelopmentTrack
 from competence.training.models import CourseGroup, GroupApplication
+from competence.tutoring.services import assign
 from tests.certificates.helpers import completed_track, prepare
 from tests.factories import login, make_school, make_user
 
@@ -27,6 +28,7 @@ IDENTITIES = (
     "methodist",
     "admin",
     "ministry",
+    "tutor",
 )
 
 
@@ -67,8 +69,11 @@ def build_world(app) -> World:
         "ministry": make_user(
             "ministry@example.org", Role.MINISTRY, "other", school_b, full_name="Министерство"
         ),
+        "tutor": make_user("tutor@example.org", Role.TUTOR, "other", school_b, full_name="Тьютор"),
     }
     teacher = people["teacher_a"]
+    # The tutor tutors school A's teacher, one by one.
+    assign(people["tutor"], people["methodist"], teacher=teacher)
     track = completed_track(teacher)
     attempt = db.session.scalars(
         select(Attempt).where(Attempt.user_id == teacher.id).order_by(Attempt.id)

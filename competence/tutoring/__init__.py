@@ -1,0 +1,1 @@
+"""Tutors of the institute: their teachers, the review of plans and evidence, consultations."""
