@@ -8,8 +8,8 @@ certificate counts the hours of the confirmed module only.
 """
 
 import re
-from urllib.parse import urlsplit
 from datetime import date, timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import select
