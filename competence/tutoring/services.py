@@ -4,12 +4,15 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
 
 from competence import audit
 from competence.accounts.access import TUTORED_ROLES, tutored_ids_query
 from competence.accounts.models import Role, User
+from competence.diagnostics.models import Attempt
 from competence.extensions import db
 from competence.schools.models import Municipality, School
+from competence.tracks.models import DevelopmentTrack
 from competence.tracks.services import local_today
 from competence.tutoring.models import CONSULTATION_FORMS, Consultation, TutorAssignment
 
@@ -114,13 +117,34 @@ def municipalities() -> list[Municipality]:
     return list(db.session.scalars(select(Municipality).order_by(Municipality.name)))
 
 
-def tutored(tutor: User) -> list[User]:
-    """Return the teachers a tutor tutors, by name."""
-    return list(
-        db.session.scalars(
-            select(User).where(User.id.in_(tutored_ids_query(tutor))).order_by(User.full_name)
-        )
+# Teachers per page of a tutor's list: a tutor of a municipality may have a thousand.
+TUTORED_PAGE_SIZE = 50
+
+
+def tutored_page(tutor: User, number: int):
+    """Return one page of a tutor's teachers, by name, and each one's plans with their modules
+    (read in two queries for the page, not two per teacher)."""
+    page = db.paginate(
+        select(User)
+        .where(User.id.in_(tutored_ids_query(tutor)))
+        .options(selectinload(User.school).selectinload(School.municipality))
+        .order_by(User.full_name, User.id),
+        page=number,
+        per_page=TUTORED_PAGE_SIZE,
+        error_out=False,
     )
+    plans: dict[int, list[DevelopmentTrack]] = {teacher.id: [] for teacher in page.items}
+    for track in db.session.scalars(
+        select(DevelopmentTrack)
+        .where(DevelopmentTrack.user_id.in_(list(plans)))
+        .options(
+            selectinload(DevelopmentTrack.modules),
+            selectinload(DevelopmentTrack.source_attempt).selectinload(Attempt.version),
+        )
+        .order_by(DevelopmentTrack.created_at.desc())
+    ):
+        plans[track.user_id].append(track)
+    return page, plans
 
 
 def tutors_of(teacher: User) -> list[User]:

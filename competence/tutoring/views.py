@@ -1,6 +1,6 @@
 """The tutor's pages: the assigned teachers, a teacher's plans under review, consultations."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -32,12 +32,16 @@ def tutoring_labels():
 @role_required(Role.TUTOR)
 def index():
     """List the tutor's teachers with the state of their plans and evidence to check."""
-    rows = []
-    for teacher in services.tutored(current_user):
-        tracks = tracks_of(teacher)
-        waiting = sum(len(review.waiting_confirmation(track)) for track in tracks)
-        rows.append((teacher, tracks, waiting))
-    return render_template("tutoring/index.html", rows=rows)
+    page, plans = services.tutored_page(current_user, request.args.get("page", 1, type=int))
+    rows = [
+        (
+            teacher,
+            plans[teacher.id],
+            sum(len(review.waiting_confirmation(track)) for track in plans[teacher.id]),
+        )
+        for teacher in page.items
+    ]
+    return render_template("tutoring/index.html", rows=rows, page=page)
 
 
 def _catalogue() -> list[CatalogModule]:

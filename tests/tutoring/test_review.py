@@ -80,7 +80,7 @@ def test_the_director_sees_a_draft_and_a_missing_tutor(app):
     director = signed_in(app, "head@example.org")
     staff = director.get("/staff/").get_data(as_text=True)
     assert "text-bg-light border review-status" in staff and "Тьютор Тамара" not in staff
-    assert ru(app, "not assigned") in staff
+    assert "Тьютор: <span class=\"text-body-secondary\">не назначен</span>" in staff
 
 
 def test_the_tutor_changes_the_modules_and_the_teacher_sees_who_changed_what(app):

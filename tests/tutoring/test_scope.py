@@ -1,12 +1,18 @@
 """A tutor sees and acts on only the teachers assigned to them, one by one or by municipality."""
 
+import re
+
 from sqlalchemy import func, select
 
 from competence.accounts.access import tutor_teacher_ids, tutors_teacher
+from competence.accounts.models import User
 from competence.extensions import db
 from competence.tracks.models import ModuleStatus
+from competence.tutoring import services
 from competence.tutoring.models import TutorAssignment
 from competence.tutoring.review import NOT_TUTOR
+from competence.tutoring.services import assign
+from tests.factories import make_user
 from tests.tutoring.helpers import build_region, done, entry, post, ru, signed_in, track
 
 
@@ -125,3 +131,26 @@ def test_bad_assignments_are_refused_and_nothing_is_stored(app):
     assert tutor.get(page).status_code == 403
     assert teacher.get(page).status_code == 403
     assert teacher.get("/tutor/").status_code == 403
+
+
+def test_a_tutor_of_a_municipality_reads_the_teachers_page_by_page(app, monkeypatch):
+    """A tutor of a whole municipality gets the list in pages, every teacher once, in name order."""
+    region = build_region()
+    school = region.teacher.school
+    for number in range(3):
+        make_user(f"more.{number}@example.org", school=school, full_name=f"Яковлева {number}")
+    assign(region.tutor, region.methodist, municipality=school.municipality)
+    monkeypatch.setattr(services, "TUTORED_PAGE_SIZE", 2)
+    tutor = signed_in(app, "tutor@example.org")
+    seen = []
+    for number in (1, 2, 3):
+        html = tutor.get(f"/tutor/?page={number}").get_data(as_text=True)
+        seen += re.findall(r'href="/tutor/teachers/(\d+)"', html)
+    expected = db.session.scalars(
+        select(User.id)
+        .where(User.id.in_(tutor_teacher_ids(region.tutor)))
+        .order_by(User.full_name, User.id)
+    ).all()
+    assert [int(user_id) for user_id in seen] == list(expected)
+    assert len(expected) == 5  # the teacher, the director and three more
+    assert 'href="/tutor/?page=2"' in tutor.get("/tutor/?page=1").get_data(as_text=True)
