@@ -58,6 +58,12 @@ def may_see_track(user, track) -> bool:
     return directs_school_of(user, track.user) or tutors_teacher(user, track.user)
 
 
+def may_read_consultations(user, teacher) -> bool:
+    """Tell whether `user` may read the notes of a teacher's consultations: the teacher and the
+    teacher's tutors only (not the director, who reads the track)."""
+    return user.id == teacher.id or tutors_teacher(user, teacher)
+
+
 # Whom a tutor may be assigned to: the people of schools who have development plans.
 TUTORED_ROLES = (Role.TEACHER, Role.DIRECTOR)
 
