@@ -170,6 +170,10 @@ def withdraw(application: GroupApplication, actor) -> None:
         ApplicationStatus.WAITING,
     ):
         raise TrainingError(_l("The application cannot be withdrawn any more."), 409)
+    if application.result is not None:  # a withdrawal would free the place and hide the result
+        raise TrainingError(
+            _l("Your result is recorded: the application cannot be withdrawn any more."), 409
+        )
     if group.status not in LIVE_GROUPS:
         raise TrainingError(_l("The group is finished or cancelled."), 409)
     held_place = application.status == ApplicationStatus.ENROLLED
