@@ -61,7 +61,8 @@ class GroupData:
 
 
 def check_group_data(data: GroupData) -> None:
-    """Refuse dates in the wrong order, no places, no hours, an unknown format, nowhere to go."""
+    """Refuse dates in the wrong order, no places, no hours, an unknown format, nowhere to go,
+    no provider."""
     if data.ends_on < data.starts_on:
         raise TrainingError(_l("The group cannot end before it starts."), 400)
     if data.places < 1:
@@ -72,6 +73,8 @@ def check_group_data(data: GroupData) -> None:
         raise TrainingError(_l("Unknown format."), 400)
     if not (data.place.strip() or data.online_link.strip()):
         raise TrainingError(_l("Give the place or the link of the online sessions."), 400)
+    if not data.provider.strip():
+        raise TrainingError(_l("Give the provider of the course."), 400)
 
 
 def write_group(group: CourseGroup, data: GroupData) -> None:
