@@ -69,8 +69,8 @@ TUTORED_ROLES = (Role.TEACHER, Role.DIRECTOR)
 
 
 def tutored_ids_query(tutor):
-    """Return a SELECT of the ids of the people `tutor` tutors: those assigned one by one and
-    those of the schools of an assigned municipality (their current school)."""
+    """Return a SELECT of the ids of the active people `tutor` tutors: those assigned one by one
+    and those of the schools of an assigned municipality (their current school)."""
     own = select(TutorAssignment.teacher_id).where(
         TutorAssignment.tutor_id == tutor.id, TutorAssignment.teacher_id.is_not(None)
     )
@@ -78,8 +78,11 @@ def tutored_ids_query(tutor):
         TutorAssignment.tutor_id == tutor.id, TutorAssignment.municipality_id.is_not(None)
     )
     schools = select(School.id).where(School.municipality_id.in_(places))
+    # An account blocked or erased (privacy: anonymised, inactive) is nobody's to tutor.
     return select(User.id).where(
-        User.role.in_(TUTORED_ROLES), or_(User.id.in_(own), User.school_id.in_(schools))
+        User.role.in_(TUTORED_ROLES),
+        User.active.is_(True),
+        or_(User.id.in_(own), User.school_id.in_(schools)),
     )
 
 
