@@ -58,13 +58,19 @@ def may_see_track(user, track) -> bool:
     return directs_school_of(user, track.user) or tutors_teacher(user, track.user)
 
 
+def may_read_consultations(user, teacher) -> bool:
+    """Tell whether `user` may read the notes of a teacher's consultations: the teacher and the
+    teacher's tutors only (not the director, who reads the track)."""
+    return user.id == teacher.id or tutors_teacher(user, teacher)
+
+
 # Whom a tutor may be assigned to: the people of schools who have development plans.
 TUTORED_ROLES = (Role.TEACHER, Role.DIRECTOR)
 
 
 def tutored_ids_query(tutor):
-    """Return a SELECT of the ids of the people `tutor` tutors: those assigned one by one and
-    those of the schools of an assigned municipality (their current school)."""
+    """Return a SELECT of the ids of the active people `tutor` tutors: those assigned one by one
+    and those of the schools of an assigned municipality (their current school)."""
     own = select(TutorAssignment.teacher_id).where(
         TutorAssignment.tutor_id == tutor.id, TutorAssignment.teacher_id.is_not(None)
     )
@@ -72,8 +78,11 @@ def tutored_ids_query(tutor):
         TutorAssignment.tutor_id == tutor.id, TutorAssignment.municipality_id.is_not(None)
     )
     schools = select(School.id).where(School.municipality_id.in_(places))
+    # An account blocked or erased (privacy: anonymised, inactive) is nobody's to tutor.
     return select(User.id).where(
-        User.role.in_(TUTORED_ROLES), or_(User.id.in_(own), User.school_id.in_(schools))
+        User.role.in_(TUTORED_ROLES),
+        User.active.is_(True),
+        or_(User.id.in_(own), User.school_id.in_(schools)),
     )
 
 

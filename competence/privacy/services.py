@@ -24,6 +24,7 @@ from competence.outbox.models import OutboxMessage
 from competence.outbox.services import queue_email
 from competence.privacy.models import DeletionRequest, DeletionStatus
 from competence.tracks.models import DevelopmentTrack, EvidenceFile, TrackModule
+from competence.training.enrolment import withdraw_all
 from competence.tutoring.models import Consultation, EvidenceReview
 
 ANONYMOUS_NAME = "Удалённый пользователь"
@@ -152,6 +153,8 @@ def anonymise(user: User) -> None:
         .values(evidence_note=None, evidence_link=None, evidence_filename=None)
     )
     db.session.execute(delete(Consultation).where(Consultation.teacher_id == user.id))
+    # A nameless account holds no course place and waits for no release.
+    withdraw_all(user, None)
     now = utcnow()
     for certificate in db.session.scalars(
         select(Certificate).where(Certificate.user_id == user.id)

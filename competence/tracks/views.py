@@ -19,7 +19,7 @@ from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from competence import audit
-from competence.accounts.access import may_see_track
+from competence.accounts.access import may_read_consultations, may_see_track
 from competence.certificates.services import active_certificate
 from competence.diagnostics.models import Attempt
 from competence.diagnostics.profiles import growth, shown_depths
@@ -194,7 +194,9 @@ def _render_track(
         tutors=tutors_of(item.user),
         reviews=tutor_review.latest_reviews(item),
         changes=tutor_review.plan_changes(item),
-        consultations=consultations_of(item.user),
+        consultations=consultations_of(item.user)
+        if may_read_consultations(current_user, item.user)
+        else [],
     ), status
 
 

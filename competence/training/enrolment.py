@@ -16,6 +16,7 @@ from competence.database import utcnow
 from competence.extensions import db
 from competence.training import notify
 from competence.training.models import (
+    ACTIVE_STATUSES,
     ApplicationStatus,
     CourseGroup,
     GroupApplication,
@@ -170,6 +171,10 @@ def withdraw(application: GroupApplication, actor) -> None:
         ApplicationStatus.WAITING,
     ):
         raise TrainingError(_l("The application cannot be withdrawn any more."), 409)
+    if application.result is not None:  # a withdrawal would free the place and hide the result
+        raise TrainingError(
+            _l("Your result is recorded: the application cannot be withdrawn any more."), 409
+        )
     if group.status not in LIVE_GROUPS:
         raise TrainingError(_l("The group is finished or cancelled."), 409)
     held_place = application.status == ApplicationStatus.ENROLLED
@@ -181,6 +186,32 @@ def withdraw(application: GroupApplication, actor) -> None:
     if held_place:
         fill_from_waiting(group, None)
     db.session.commit()
+
+
+def withdraw_all(user, actor) -> None:
+    """Withdraw the applications of a person whose account is erased, in groups still under way
+    and without a result; a place held goes to the first on the waiting list. The caller commits.
+    """
+    held = db.session.scalars(
+        select(GroupApplication).where(
+            GroupApplication.user_id == user.id,
+            GroupApplication.status.in_(ACTIVE_STATUSES),
+            GroupApplication.result.is_(None),
+        )
+    ).all()
+    for application in held:
+        group = lock_group(application.group_id)
+        application = _refresh(application)
+        if group.status not in LIVE_GROUPS or application.status not in ACTIVE_STATUSES:
+            continue
+        had_place = application.status == ApplicationStatus.ENROLLED
+        application.status = ApplicationStatus.WITHDRAWN
+        application.withdrawn_at = utcnow()
+        application.waiting_since = None
+        audit.record("course_application_withdrawn", actor, "group_application", application.id)
+        db.session.flush()
+        if had_place:
+            fill_from_waiting(group, None)
 
 
 def update_group(group: CourseGroup, data, status: str, actor) -> None:

@@ -19,7 +19,7 @@ def _render(status: int = 200, error=None, failed=None, form=None):
         abort(403)
     return render_template(
         "training/releases.html",
-        applications=services.releases_to_decide(current_user.school_id),
+        applications=services.releases_to_decide(current_user),
         form=form or DecisionForm(formdata=None),
         error=error,
         failed=failed,

@@ -37,6 +37,8 @@ NUMBER_COLUMNS = ("number", "document", "номер", "номер удостов
 GROUP_COLUMNS = ("group_id", "группа")
 MODULE_COLUMNS = ("module", "module_key", "модуль")
 
+OWN_RESULT = _l("Nobody records their own result: another methodist of the institute does.")
+
 
 def _confirm(application: GroupApplication, actor) -> None:
     """Confirm the track module of a passed application that has its удостоверение number."""
@@ -61,6 +63,8 @@ def record_result(
 ) -> None:
     """Record an enrolled teacher's attendance and result; a pass with a number confirms."""
     document = document.strip()
+    if application.user_id == actor.id:  # a methodist with a track of their own
+        raise TrainingError(OWN_RESULT, 403)
     if application.status != ApplicationStatus.ENROLLED:
         raise TrainingError(_l("Results are recorded for enrolled teachers only."), 409)
     if result not in RESULTS:
@@ -142,7 +146,7 @@ def _teacher(email: str, teacher_id: str) -> User | None:
     return None
 
 
-def check_import(group: CourseGroup, table: Table) -> list[ImportRow]:
+def check_import(group: CourseGroup, table: Table, actor) -> list[ImportRow]:
     """Check every row of the institute's file against the group; raise ImportErrors if any."""
     email_at = _column(table, EMAIL_COLUMNS)
     teacher_at = _column(table, TEACHER_COLUMNS)
@@ -198,6 +202,9 @@ def check_import(group: CourseGroup, table: Table) -> list[ImportRow]:
                 )
             )
             continue
+        if teacher.id == actor.id:
+            errors.append(_("Row %(row)d: %(message)s", row=number, message=OWN_RESULT))
+            continue
         if application.id in seen:
             errors.append(_("Row %(row)d: %(who)s is named twice.", row=number, who=who))
             continue
@@ -216,7 +223,7 @@ def import_documents(group: CourseGroup, filename: str, data: bytes, actor) -> i
         table = read_table(filename, data)
     except TableFormatError as exc:
         raise ImportErrors([str(exc)]) from None
-    rows = check_import(group, table)
+    rows = check_import(group, table, actor)
     for item in rows:
         application = item.application
         application.attended = True

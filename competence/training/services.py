@@ -61,7 +61,8 @@ class GroupData:
 
 
 def check_group_data(data: GroupData) -> None:
-    """Refuse dates in the wrong order, no places, no hours, an unknown format, nowhere to go."""
+    """Refuse dates in the wrong order, no places, no hours, an unknown format, nowhere to go,
+    no provider."""
     if data.ends_on < data.starts_on:
         raise TrainingError(_l("The group cannot end before it starts."), 400)
     if data.places < 1:
@@ -72,6 +73,8 @@ def check_group_data(data: GroupData) -> None:
         raise TrainingError(_l("Unknown format."), 400)
     if not (data.place.strip() or data.online_link.strip()):
         raise TrainingError(_l("Give the place or the link of the online sessions."), 400)
+    if not data.provider.strip():
+        raise TrainingError(_l("Give the provider of the course."), 400)
 
 
 def write_group(group: CourseGroup, data: GroupData) -> None:
@@ -146,7 +149,8 @@ def apply(user, group: CourseGroup) -> GroupApplication:
     existing = application_of(user, group)
     if existing is not None and existing.status != ApplicationStatus.WITHDRAWN:
         raise TrainingError(_l("You have already applied to this group."), 409)
-    directors = directors_of(user.school_id)
+    # A director applying is released by another director of the school, never by themselves.
+    directors = [d for d in directors_of(user.school_id) if d.id != user.id]
     if not directors:
         raise TrainingError(
             _l(
@@ -192,14 +196,16 @@ def decide_release(application: GroupApplication, actor, release: bool, comment:
     db.session.commit()
 
 
-def releases_to_decide(school_id: int) -> list[GroupApplication]:
-    """Return the applications of a school's teachers that wait for the director's release."""
+def releases_to_decide(director) -> list[GroupApplication]:
+    """Return the applications of the director's school's people that wait for the director's
+    release (not the director's own)."""
     return list(
         db.session.scalars(
             select(GroupApplication)
             .join(User, User.id == GroupApplication.user_id)
             .where(
-                User.school_id == school_id,
+                User.school_id == director.school_id,
+                User.id != director.id,
                 GroupApplication.status == ApplicationStatus.AWAITING_RELEASE,
             )
             .order_by(GroupApplication.applied_at, GroupApplication.id)

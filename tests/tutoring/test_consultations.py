@@ -46,3 +46,24 @@ def test_the_tutor_records_a_consultation_and_the_teacher_reads_it(app):
     outsider = signed_in(app, "tutor2@example.org")
     assert post(outsider, url, good, page="/tutor/").status_code == 403
     assert stored() == 1
+
+
+def test_the_director_and_a_methodist_do_not_read_the_consultations(app):
+    """The notes are between the teacher and the tutor: the track page shows them to the teacher
+    only, though the director and methodists may read the track itself."""
+    region = build_region()
+    assign_to_teacher(region)
+    notes = "Говорили о конфликте с администрацией школы"
+    tutor = signed_in(app, "tutor@example.org")
+    good = {"held_on": local_today().isoformat(), "form": "phone", "notes": notes}
+    page = f"/tutor/teachers/{region.teacher.id}"
+    assert post(tutor, f"{page}/consultations", good, page=page).status_code == 303
+
+    for email in ("head@example.org", "methodist@example.org"):
+        reader = signed_in(app, email)
+        response = reader.get(f"/tracks/{region.track_id}")
+        assert response.status_code == 200
+        assert notes not in response.get_data(as_text=True)
+    teacher = signed_in(app, "teacher@example.org")
+    assert notes in teacher.get(f"/tracks/{region.track_id}").get_data(as_text=True)
+    assert notes in tutor.get(f"/tracks/{region.track_id}").get_data(as_text=True)
