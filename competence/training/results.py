@@ -23,6 +23,7 @@ from competence.training.models import (
     ApplicationStatus,
     CourseGroup,
     GroupApplication,
+    GroupStatus,
     TrainingResult,
 )
 from competence.training.services import TrainingError
@@ -67,6 +68,8 @@ def record_result(
         raise TrainingError(OWN_RESULT, 403)
     if application.status != ApplicationStatus.ENROLLED:
         raise TrainingError(_l("Results are recorded for enrolled teachers only."), 409)
+    if application.group.status == GroupStatus.CANCELLED:
+        raise TrainingError(_l("The group is cancelled: it has no results."), 409)
     if result not in RESULTS:
         raise TrainingError(_l("Unknown result."), 400)
     if result == TrainingResult.PASSED and attended is not True:
@@ -219,6 +222,8 @@ def check_import(group: CourseGroup, table: Table, actor) -> list[ImportRow]:
 
 def import_documents(group: CourseGroup, filename: str, data: bytes, actor) -> int:
     """Import удостоверение numbers for the group's enrolled teachers: all rows or none."""
+    if group.status == GroupStatus.CANCELLED:
+        raise ImportErrors([str(_l("The group is cancelled: it has no results."))])
     try:
         table = read_table(filename, data)
     except TableFormatError as exc:

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from competence import audit
 from competence.accounts.access import directs_school_of
-from competence.accounts.models import User
+from competence.accounts.models import Role, User
 from competence.database import utcnow
 from competence.extensions import db
 from competence.staff.services import directors_of
@@ -147,10 +147,20 @@ def apply(user, group: CourseGroup) -> GroupApplication:
             403,
         )
     existing = application_of(user, group)
-    if existing is not None and existing.status != ApplicationStatus.WITHDRAWN:
+    # A withdrawn application, or one the director did not release, may be made again.
+    ended = (ApplicationStatus.WITHDRAWN, ApplicationStatus.REFUSED)
+    if existing is not None and existing.status not in ended:
         raise TrainingError(_l("You have already applied to this group."), 409)
     # A director applying is released by another director of the school, never by themselves.
     directors = [d for d in directors_of(user.school_id) if d.id != user.id]
+    if not directors and user.has_role(Role.DIRECTOR):
+        raise TrainingError(
+            _l(
+                "Release from work for a course is approved by another director of your "
+                "school, and none is registered on the portal."
+            ),
+            409,
+        )
     if not directors:
         raise TrainingError(
             _l(
@@ -159,7 +169,7 @@ def apply(user, group: CourseGroup) -> GroupApplication:
             ),
             409,
         )
-    if existing is not None:  # applying again after a withdrawal starts afresh
+    if existing is not None:  # applying again after a withdrawal or a refusal starts afresh
         db.session.delete(existing)
         db.session.flush()
     application = GroupApplication(group=group, user=user, track_module=entry)

@@ -130,6 +130,10 @@ def test_only_the_director_of_the_teachers_school_releases(app):
     with pytest.raises(TrainingError) as again:
         services.decide_release(application, world.director_a, True, "")
     assert again.value.status == 409
+    # After the refusal the teacher may ask again (the exams are over): a new request waits.
+    renewed = services.apply(world.teachers[0], application.group)
+    assert renewed.status == ApplicationStatus.AWAITING_RELEASE
+    assert count(GroupApplication) == 1
 
 
 def test_the_teacher_applies_and_withdraws_through_the_pages(app):

@@ -190,3 +190,21 @@ def test_a_confirmed_pass_is_not_taken_back_but_its_number_may_be_corrected(app)
     application = application_of(world.teachers[0])
     assert application.qualification_document == "N-2"
     assert entry_of(application).qualification_document == "N-2"
+
+
+def test_a_cancelled_group_takes_no_result_nor_import(app):
+    world = build_world(teachers=1)
+    group = enrolled_group(world, 1)
+    group.status = "cancelled"
+    db.session.commit()
+    with pytest.raises(TrainingError) as refused:
+        results.record_result(
+            application_of(world.teachers[0]), world.methodist, True, "passed", "272400012345"
+        )
+    assert refused.value.status == 409
+    sheet = f"email,number\n{world.teachers[0].email},272400012345\n".encode()
+    with pytest.raises(results.ImportErrors):
+        results.import_documents(group, "numbers.csv", sheet, world.methodist)
+    application = application_of(world.teachers[0])
+    assert (application.result, application.qualification_document) == (None, None)
+    assert not entry_of(application).is_confirmed
