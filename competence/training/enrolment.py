@@ -170,6 +170,10 @@ def withdraw(application: GroupApplication, actor) -> None:
         ApplicationStatus.WAITING,
     ):
         raise TrainingError(_l("The application cannot be withdrawn any more."), 409)
+    if application.result is not None:
+        raise TrainingError(
+            _l("The result of the course is recorded: the application cannot be withdrawn."), 409
+        )
     if group.status not in LIVE_GROUPS:
         raise TrainingError(_l("The group is finished or cancelled."), 409)
     held_place = application.status == ApplicationStatus.ENROLLED

@@ -10,7 +10,13 @@ from competence.accounts.models import Role, User
 from competence.errors import error_response
 from competence.extensions import db
 from competence.forms import ConfirmForm
-from competence.tracks.models import CatalogModule, DevelopmentTrack, TrackModule
+from competence.tracks.models import (
+    CatalogModule,
+    DevelopmentTrack,
+    ReviewStatus,
+    TrackModule,
+    TrackStatus,
+)
 from competence.tracks.services import TrackError, progress, tracks_of
 from competence.tutoring import review, services
 from competence.tutoring.blueprint import bp
@@ -37,7 +43,19 @@ def index():
         tracks = tracks_of(teacher)
         waiting = sum(len(review.waiting_confirmation(track)) for track in tracks)
         rows.append((teacher, tracks, waiting))
-    return render_template("tutoring/index.html", rows=rows)
+    # Teachers who wait for the tutor (a plan sent for review, evidence to check) come first,
+    # in their alphabetical order; the sort is stable.
+    rows.sort(key=lambda row: not _waits_for_tutor(row[1], row[2]))
+    attention = sum(1 for _teacher, tracks, waiting in rows if _waits_for_tutor(tracks, waiting))
+    return render_template("tutoring/index.html", rows=rows, attention=attention)
+
+
+def _waits_for_tutor(tracks: list[DevelopmentTrack], waiting: int) -> bool:
+    """Tell whether a teacher waits for the tutor: evidence to check or a plan to review."""
+    return bool(waiting) or any(
+        track.review_status == ReviewStatus.SUBMITTED and track.status != TrackStatus.COMPLETED
+        for track in tracks
+    )
 
 
 def _catalogue() -> list[CatalogModule]:
