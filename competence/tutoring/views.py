@@ -43,19 +43,21 @@ def index():
         tracks = tracks_of(teacher)
         waiting = sum(len(review.waiting_confirmation(track)) for track in tracks)
         rows.append((teacher, tracks, waiting))
-    # Teachers who wait for the tutor (a plan sent for review, evidence to check) come first,
-    # in their alphabetical order; the sort is stable.
-    rows.sort(key=lambda row: not _waits_for_tutor(row[1], row[2]))
-    attention = sum(1 for _teacher, tracks, waiting in rows if _waits_for_tutor(tracks, waiting))
+    # Plans sent for review come first, then evidence to check, then the rest; the sort is
+    # stable, so each part keeps the alphabetical order.
+    rows.sort(key=lambda row: _urgency(row[1], row[2]))
+    attention = sum(1 for _teacher, tracks, waiting in rows if _urgency(tracks, waiting) < 2)
     return render_template("tutoring/index.html", rows=rows, attention=attention)
 
 
-def _waits_for_tutor(tracks: list[DevelopmentTrack], waiting: int) -> bool:
-    """Tell whether a teacher waits for the tutor: evidence to check or a plan to review."""
-    return bool(waiting) or any(
+def _urgency(tracks: list[DevelopmentTrack], waiting: int) -> int:
+    """Return 0 for a plan waiting for review, 1 for evidence to check, 2 for nothing."""
+    if any(
         track.review_status == ReviewStatus.SUBMITTED and track.status != TrackStatus.COMPLETED
         for track in tracks
-    )
+    ):
+        return 0
+    return 1 if waiting else 2
 
 
 def _catalogue() -> list[CatalogModule]:
