@@ -3,7 +3,7 @@
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from competence import audit
@@ -12,7 +12,13 @@ from competence.accounts.models import Role, User
 from competence.diagnostics.models import Attempt
 from competence.extensions import db
 from competence.schools.models import Municipality, School
-from competence.tracks.models import DevelopmentTrack
+from competence.tracks.models import (
+    DevelopmentTrack,
+    ModuleStatus,
+    ReviewStatus,
+    TrackModule,
+    TrackStatus,
+)
 from competence.tracks.services import local_today
 from competence.tutoring.models import CONSULTATION_FORMS, Consultation, TutorAssignment
 
@@ -121,18 +127,47 @@ def municipalities() -> list[Municipality]:
 TUTORED_PAGE_SIZE = 50
 
 
+def _urgency():
+    """Return an SQL expression per teacher: 0 with a plan sent for review, 1 with evidence
+    to check, 2 with nothing waiting for the tutor."""
+    reviewing = (
+        select(DevelopmentTrack.id)
+        .where(
+            DevelopmentTrack.user_id == User.id,
+            DevelopmentTrack.review_status == ReviewStatus.SUBMITTED,
+            DevelopmentTrack.status != TrackStatus.COMPLETED,
+        )
+        .exists()
+    )
+    checking = (
+        select(TrackModule.id)
+        .join(DevelopmentTrack, DevelopmentTrack.id == TrackModule.track_id)
+        .where(
+            DevelopmentTrack.user_id == User.id,
+            TrackModule.status == ModuleStatus.DONE,
+            TrackModule.confirmed_at.is_(None),
+        )
+        .exists()
+    )
+    return case((reviewing, 0), (checking, 1), else_=2)
+
+
 def tutored_page(tutor: User, number: int):
-    """Return one page of a tutor's teachers, by name, and each one's plans with their modules
-    (read in two queries for the page, not two per teacher)."""
+    """Return one page of a tutor's teachers, those waiting for the tutor first (a plan sent for
+    review, then evidence to check), each part by name; each one's plans with their modules;
+    and how many teachers wait in all. Read in a few queries a page, not two per teacher."""
+    urgency = _urgency()
+    tutored = User.id.in_(tutored_ids_query(tutor))
     page = db.paginate(
         select(User)
-        .where(User.id.in_(tutored_ids_query(tutor)))
+        .where(tutored)
         .options(selectinload(User.school).selectinload(School.municipality))
-        .order_by(User.full_name, User.id),
+        .order_by(urgency, User.full_name, User.id),
         page=number,
         per_page=TUTORED_PAGE_SIZE,
         error_out=False,
     )
+    waiting = db.session.scalar(select(func.count(User.id)).where(tutored, urgency < 2))
     plans: dict[int, list[DevelopmentTrack]] = {teacher.id: [] for teacher in page.items}
     for track in db.session.scalars(
         select(DevelopmentTrack)
@@ -144,7 +179,7 @@ def tutored_page(tutor: User, number: int):
         .order_by(DevelopmentTrack.created_at.desc())
     ):
         plans[track.user_id].append(track)
-    return page, plans
+    return page, plans, waiting
 
 
 def tutors_of(teacher: User) -> list[User]:

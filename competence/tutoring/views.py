@@ -10,7 +10,11 @@ from competence.accounts.models import Role, User
 from competence.errors import error_response
 from competence.extensions import db
 from competence.forms import ConfirmForm
-from competence.tracks.models import CatalogModule, DevelopmentTrack, TrackModule
+from competence.tracks.models import (
+    CatalogModule,
+    DevelopmentTrack,
+    TrackModule,
+)
 from competence.tracks.services import TrackError, progress, tracks_of
 from competence.tutoring import review, services
 from competence.tutoring.blueprint import bp
@@ -32,7 +36,9 @@ def tutoring_labels():
 @role_required(Role.TUTOR)
 def index():
     """List the tutor's teachers with the state of their plans and evidence to check."""
-    page, plans = services.tutored_page(current_user, request.args.get("page", 1, type=int))
+    page, plans, attention = services.tutored_page(
+        current_user, request.args.get("page", 1, type=int)
+    )
     rows = [
         (
             teacher,
@@ -41,7 +47,7 @@ def index():
         )
         for teacher in page.items
     ]
-    return render_template("tutoring/index.html", rows=rows, page=page)
+    return render_template("tutoring/index.html", rows=rows, page=page, attention=attention)
 
 
 def _catalogue() -> list[CatalogModule]:

@@ -11,6 +11,7 @@ from competence.tracks.models import Confirmation, TrackModule
 from competence.training import enrolment, results, services
 from competence.training.models import GroupApplication
 from competence.training.services import TrainingError
+from tests.factories import login, post_form
 from tests.training.helpers import build_world, group_data, letters, said
 
 
@@ -208,3 +209,24 @@ def test_a_cancelled_group_takes_no_result_nor_import(app):
     application = application_of(world.teachers[0])
     assert (application.result, application.qualification_document) == (None, None)
     assert not entry_of(application).is_confirmed
+
+
+def test_a_teacher_with_a_recorded_result_cannot_withdraw(app):
+    world = build_world(teachers=1)
+    enrolled_group(world, 1)
+    results.record_result(application_of(world.teachers[0]), world.methodist, True, "passed", "27")
+    client = app.test_client()
+    login(client, "t1@example.org")
+    page = client.get("/training/").get_data(as_text=True)
+    application = application_of(world.teachers[0])
+    # The page offers no withdrawal, and a posted one is refused with nothing changed.
+    assert f"/training/applications/{application.id}/withdraw" not in page
+    refused = post_form(
+        client, f"/training/applications/{application.id}/withdraw", {}, page="/training/"
+    )
+    assert refused.status_code == 409
+    message = "Your result is recorded: the application cannot be withdrawn any more."
+    assert said(message) in refused.get_data(as_text=True)
+    application = application_of(world.teachers[0])
+    assert (application.status, application.result) == ("enrolled", "passed")
+    assert entry_of(application).is_confirmed

@@ -5,10 +5,14 @@ from sqlalchemy import select
 
 from competence.audit import AuditEvent
 from competence.extensions import db
+from competence.tracks import services as tracks
 from competence.tracks.models import ModuleStatus, ReviewStatus
 from competence.tracks.services import TrackError
 from competence.tutoring import review
 from competence.tutoring.review import NOT_TUTOR
+from competence.tutoring.services import assign
+from tests.certificates.helpers import finished_attempt
+from tests.diagnostics.helpers import worst_answer
 from tests.tracks.test_track_rules import catalogue_module
 from tests.tutoring.helpers import (
     assign_to_teacher,
@@ -80,7 +84,7 @@ def test_the_director_sees_a_draft_and_a_missing_tutor(app):
     director = signed_in(app, "head@example.org")
     staff = director.get("/staff/").get_data(as_text=True)
     assert "text-bg-light border review-status" in staff and "Тьютор Тамара" not in staff
-    assert "Тьютор: <span class=\"text-body-secondary\">не назначен</span>" in staff
+    assert 'Тьютор: <span class="text-body-secondary">не назначен</span>' in staff
 
 
 def test_the_tutor_changes_the_modules_and_the_teacher_sees_who_changed_what(app):
@@ -147,3 +151,15 @@ def test_a_tutor_who_is_not_the_teachers_changes_nothing(app):
     db.session.rollback()
     assert len(track(region).modules) == count
     assert not review.plan_changes(track(region))
+
+
+def test_the_tutor_sees_a_plan_waiting_for_review_first(app):
+    region = build_region()
+    assign_to_teacher(region)
+    assign(region.tutor, region.methodist, teacher=region.other_teacher)
+    late = tracks.build_track(finished_attempt(region.other_teacher, worst_answer))
+    review.submit_plan(late)
+    listing = signed_in(app, "tutor@example.org").get("/tutor/").get_data(as_text=True)
+    # Борис sorts after Анна by name, but his plan waits for the tutor: he comes first.
+    assert listing.index("Учитель Борис") < listing.index("Учитель Анна")
+    assert "bi-bell" in listing
