@@ -154,3 +154,11 @@ def test_a_tutor_of_a_municipality_reads_the_teachers_page_by_page(app, monkeypa
     assert [int(user_id) for user_id in seen] == list(expected)
     assert len(expected) == 5  # the teacher, the director and three more
     assert 'href="/tutor/?page=2"' in tutor.get("/tutor/?page=1").get_data(as_text=True)
+
+    # The last by name sends a plan for review: they come first, on the first page.
+    last = db.session.get(User, expected[-1])
+    give = track(region)
+    give.user_id, give.review_status = last.id, "submitted"
+    db.session.commit()
+    first_page = tutor.get("/tutor/?page=1").get_data(as_text=True)
+    assert re.findall(r'href="/tutor/teachers/(\d+)"', first_page)[0] == str(last.id)
