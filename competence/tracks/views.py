@@ -144,7 +144,21 @@ def build(attempt_id: int):
     except services.TrackError as exc:
         flash(str(exc.message), "warning")
         return redirect(url_for("tracks.recommendations", attempt_id=attempt.id)), 303
-    flash(_("Your development track is ready."), "success")
+    if len(track.sources) > 1:
+        flash(
+            _("The diagnostic is merged into your development plan for the school year."),
+            "success",
+        )
+    else:
+        flash(_("Your development track is ready."), "success")
+    if track.review_reset:
+        flash(
+            _(
+                "The plan has changed, so it is a draft again: send it to your tutor for review "
+                "once more."
+            ),
+            "warning",
+        )
     return redirect(url_for("tracks.track", track_id=track.id))
 
 
