@@ -149,8 +149,9 @@ def merge_into(plan: DevelopmentTrack, attempt: Attempt, preferred_format: str |
     The deficits of every source go through `merge_plan` together; a proposal joins the plan
     when its module is not in the plan yet (never a module twice) and it works on a deficit of
     the new result that no module of the plan (not declined) addresses already, so the plan
-    does not grow modules for deficits it covers. A plan sent to the tutor or approved goes
-    back to a draft: a changed plan needs the tutor again (`plan.review_reset` tells the page).
+    does not grow modules for deficits it covers; a module of the plan that addresses a new
+    deficit lists it (and is mandatory from now on if the merge chose it as mandatory). A plan
+    sent to the tutor or approved goes back to a draft: a changed plan needs the tutor again (`plan.review_reset` tells the page).
     """
     own = deficits_of(attempt)
     if not own:
@@ -160,7 +161,21 @@ def merge_into(plan: DevelopmentTrack, attempt: Attempt, preferred_format: str |
     new_gaps = [gap for gap in recommendations.gaps if gap in own]
     record_gaps(attempt, new_gaps)
     kept = [entry for entry in plan.modules if entry.status != ModuleStatus.DECLINED]
-    uncovered = [d for d in own if not any(_addresses(e.module, d) for e in kept)]
+    chosen = {item.module.key: item for item in recommendations.ordered}
+    uncovered = []
+    for deficit in own:
+        covering = [entry for entry in kept if _addresses(entry.module, deficit)]
+        if not covering:
+            uncovered.append(deficit)
+            continue
+        # A module of the plan works on the new deficit too: it says so, and when merging
+        # chose it as mandatory it becomes mandatory.
+        entry = next((e for e in covering if e.module.key in chosen), covering[0])
+        if deficit not in entry.deficits:
+            entry.deficits = [*entry.deficits, deficit]
+        item = chosen.get(entry.module.key)
+        if item is not None and item.mandatory and entry.is_open:
+            entry.mandatory = True
     in_plan = {entry.module_id for entry in plan.modules}
     position = max((entry.position for entry in plan.modules), default=-1) + 1
     added = []
@@ -172,7 +187,7 @@ def merge_into(plan: DevelopmentTrack, attempt: Attempt, preferred_format: str |
         added.append(entry)
         in_plan.add(item.module.id)
         position += 1
-    if not added and new_gaps and len(new_gaps) == len(uncovered):
+    if len(new_gaps) == len(own):
         db.session.commit()
         raise TrackError(
             _l("The catalogue has no modules for your deficits yet; the methodists have been told.")
