@@ -151,7 +151,8 @@ def merge_into(plan: DevelopmentTrack, attempt: Attempt, preferred_format: str |
     the new result that no module of the plan (not declined) addresses already, so the plan
     does not grow modules for deficits it covers; a module of the plan that addresses a new
     deficit lists it (and is mandatory from now on if the merge chose it as mandatory). A plan
-    sent to the tutor or approved goes back to a draft: a changed plan needs the tutor again (`plan.review_reset` tells the page).
+    sent to the tutor or approved goes back to a draft: a changed plan needs the tutor again
+    (`plan.review_reset` tells the page).
     """
     own = deficits_of(attempt)
     if not own:
