@@ -92,8 +92,13 @@ def school_year(moment, zone) -> int:
 
 
 def upgrade():
+    # Added in place (no copy of the table): on SQLite a copy drops the old table, and with
+    # foreign keys on that would cascade to every track's modules. The default only fills the
+    # column until the data step below sets it.
     with op.batch_alter_table("development_tracks", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("school_year", sa.Integer(), nullable=True))
+        batch_op.add_column(
+            sa.Column("school_year", sa.Integer(), nullable=False, server_default="0")
+        )
     op.create_table(
         "plan_sources",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -131,15 +136,16 @@ def upgrade():
 
     merge_open_plans(op.get_bind())
 
-    with op.batch_alter_table("development_tracks", schema=None) as batch_op:
-        batch_op.alter_column("school_year", existing_type=sa.Integer(), nullable=False)
-        batch_op.create_index(
-            "uq_development_tracks_open_plan",
-            ["user_id", "school_year"],
-            unique=True,
-            sqlite_where=sa.text("status != 'completed'"),
-            postgresql_where=sa.text("status != 'completed'"),
-        )
+    if op.get_bind().dialect.name != "sqlite":
+        op.alter_column("development_tracks", "school_year", server_default=None)
+    op.create_index(
+        "uq_development_tracks_open_plan",
+        "development_tracks",
+        ["user_id", "school_year"],
+        unique=True,
+        sqlite_where=sa.text("status != 'completed'"),
+        postgresql_where=sa.text("status != 'completed'"),
+    )
 
 
 def merge_open_plans(connection) -> None:
@@ -258,11 +264,13 @@ def _merge(connection, kept, others) -> None:
 
 
 def downgrade():
-    with op.batch_alter_table("development_tracks", schema=None) as batch_op:
-        batch_op.drop_index("uq_development_tracks_open_plan")
+    op.drop_index("uq_development_tracks_open_plan", table_name="development_tracks")
     with op.batch_alter_table("plan_sources", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_plan_sources_track_id"))
         batch_op.drop_index(batch_op.f("ix_plan_sources_document_id"))
     op.drop_table("plan_sources")
-    with op.batch_alter_table("development_tracks", schema=None) as batch_op:
-        batch_op.drop_column("school_year")
+    if op.get_bind().dialect.name == "sqlite":
+        # In place, as upgrade added it (a copy of the table would cascade to its modules).
+        op.execute("ALTER TABLE development_tracks DROP COLUMN school_year")
+    else:
+        op.drop_column("development_tracks", "school_year")
