@@ -11,6 +11,7 @@ from competence import audit
 from competence.analytics.campaigns import school_year
 from competence.database import utcnow
 from competence.diagnostics.models import Attempt
+from competence.diagnostics.profiles import Growth, growth, shown_depths
 from competence.diagnostics.services import attempt_submitted, offered_to, retake_status
 from competence.extensions import db
 from competence.instruments.library import compiled_version
@@ -573,3 +574,38 @@ def tracks_of(user) -> list[DevelopmentTrack]:
             .order_by(DevelopmentTrack.created_at.desc())
         )
     )
+
+
+def source_pairs(track: DevelopmentTrack) -> list[tuple[Attempt, Attempt]]:
+    """Return (result, retake) of each retaken instrument of a plan, in the order merged.
+
+    Of several results of one instrument the oldest counts (the growth over the year).
+    """
+    seen, pairs = set(), []
+    for source in track.sources:
+        if source.document_id in seen or source.retake_attempt is None:
+            continue
+        seen.add(source.document_id)
+        pairs.append((source.attempt, source.retake_attempt))
+    if not pairs and track.retake_attempt is not None:
+        pairs.append((track.source_attempt, track.retake_attempt))
+    return pairs
+
+
+def plan_growth(track: DevelopmentTrack) -> Growth | None:
+    """Return the growth of a completed plan: one instrument's, or every instrument's rows."""
+    if not (track.growth and track.retake_attempt):
+        return None
+    pairs = source_pairs(track)
+    if len(pairs) <= 1:
+        return growth(track.retake_attempt, [track.source_attempt])
+    parts = [growth(retake, [source]) for source, retake in pairs]
+    return Growth(parts[0].first, parts[0].previous, tuple(r for p in parts for r in p.rows))
+
+
+def plan_depths(track: DevelopmentTrack) -> dict[str, int]:
+    """Return the shown depths of the deficits of every source of a plan, by competence."""
+    depths: dict[str, int] = {}
+    for source in reversed(track.sources):
+        depths.update(shown_depths(source.attempt))
+    return depths or shown_depths(track.source_attempt)

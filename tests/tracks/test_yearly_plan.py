@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from competence.audit import AuditEvent
+from competence.certificates.services import track_content
 from competence.extensions import db
 from competence.outbox.models import OutboxMessage
 from competence.tracks import services as tracks
@@ -150,6 +151,11 @@ def test_the_plan_completes_when_every_source_is_retaken(client):
     assert second.growth
     assert set(plan.growth) == set(first.growth) | set(second.growth)
     assert plan.growth["communication"]["after"] > plan.growth["communication"]["before"]
+    # The certificate lists the growth of both instruments.
+    content = track_content(plan)
+    titles = {row["title"] for row in content.details["growth"]}
+    assert {"Коммуникация", "Планирование обучения в соответствии с ФГОС"} <= titles
+    assert len(content.details["growth"]) == len(plan.growth)
 
 
 def test_a_module_for_deficits_of_both_diagnostics_is_preferred(client):
