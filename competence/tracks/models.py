@@ -142,6 +142,20 @@ class DevelopmentTrack(db.Model):
         back_populates="track", cascade="all, delete-orphan", order_by="PlanSource.id"
     )
 
+    @property
+    def sources_title(self) -> str:
+        """Return the titles of the diagnostics the plan merges, in the order merged."""
+        titles: list[str] = []
+        for source in self.sources:
+            if source.attempt.version.title not in titles:
+                titles.append(source.attempt.version.title)
+        return ", ".join(titles) or self.source_attempt.version.title
+
+    @property
+    def school_year_label(self) -> str:
+        """Return the plan's school year as people write it: 2026/27."""
+        return f"{self.school_year}/{(self.school_year + 1) % 100:02d}"
+
 
 class PlanSource(db.Model):
     """A diagnostic merged into a plan, and its retake once the plan's study is over."""
