@@ -6,6 +6,7 @@ from typing import NamedTuple
 from flask_babel import format_date, to_user_timezone
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from competence import audit
 from competence.analytics.campaigns import school_year
@@ -118,7 +119,20 @@ def build_track(attempt: Attempt, preferred_format: str | None = None) -> Develo
         track.modules.append(track_module(item.module, position, item.mandatory, item.deficits))
     schedule(track, start)
     db.session.add(track)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Another request made this year's plan (or put this result in it) meanwhile.
+        db.session.rollback()
+        existing = track_for(attempt)
+        if existing is not None:
+            return existing
+        plan = open_plan(attempt.user_id, year)
+        if plan is None:
+            raise
+        merge_into(plan, attempt, preferred_format)
+        db.session.commit()
+        return plan
     return track
 
 
