@@ -105,15 +105,9 @@ def build_track(attempt: Attempt, preferred_format: str | None = None) -> Develo
     recommendations = recommend(attempt, preferred_format)
     record_gaps(attempt, recommendations.gaps)
     _require_proposals(recommendations)
-    track = DevelopmentTrack(
-        user_id=attempt.user_id,
-        source_attempt_id=attempt.id,
-        document_id=attempt.document_id,
-        school_year=year,
-        preferred_format=preferred_format,
-        gaps=recommendations.gaps,
+    track = new_plan(
+        attempt, school_year=year, preferred_format=preferred_format, gaps=recommendations.gaps
     )
-    track.sources.append(PlanSource(attempt_id=attempt.id, document_id=attempt.document_id))
     start = local_today()
     for position, item in enumerate(recommendations.ordered):
         track.modules.append(track_module(item.module, position, item.mandatory, item.deficits))
@@ -133,6 +127,22 @@ def build_track(attempt: Attempt, preferred_format: str | None = None) -> Develo
         merge_into(plan, attempt, preferred_format)
         db.session.commit()
         return plan
+    return track
+
+
+def new_plan(attempt: Attempt, **fields) -> DevelopmentTrack:
+    """Return a new plan (not added) with this result as its first source.
+
+    The school year is the current one unless `fields` give it.
+    """
+    fields.setdefault("school_year", school_year(local_today()))
+    track = DevelopmentTrack(
+        user_id=attempt.user_id,
+        source_attempt_id=attempt.id,
+        document_id=attempt.document_id,
+        **fields,
+    )
+    track.sources.append(PlanSource(attempt_id=attempt.id, document_id=attempt.document_id))
     return track
 
 

@@ -41,6 +41,7 @@ from competence.tracks.models import (
     TrackModule,
     TrackStatus,
 )
+from competence.tracks.services import new_plan
 from tests.deficits.helpers import record_result
 from tests.diagnostics.helpers import load_instruments
 from tests.factories import login, make_school, make_user
@@ -70,12 +71,7 @@ def catalog_module(key, kind, title, fmt, hours) -> CatalogModule:
 def give_track(user, entries, status=TrackStatus.ACTIVE) -> DevelopmentTrack:
     """Give a teacher a track of (module, mandatory, status) entries."""
     attempt = record_result(user, "soft-skills", {})
-    track = DevelopmentTrack(
-        user_id=user.id,
-        source_attempt_id=attempt.id,
-        document_id=attempt.document_id,
-        status=status,
-    )
+    track = new_plan(attempt, status=status)
     for position, (module, mandatory, module_status) in enumerate(entries):
         track.modules.append(
             TrackModule(
