@@ -147,7 +147,12 @@ def test_tracks_follow_the_deficits_of_the_results(region):
     for track in tracks:
         source = track.source_attempt
         assert track.user_id == source.user_id and track.document_id == source.document_id
-        deficits = {s.competence for s in source.competence_scores if s.deficit}
+        deficits = {
+            s.competence
+            for plan_source in track.sources
+            for s in plan_source.attempt.competence_scores
+            if s.deficit
+        }
         assert track.modules and track.modules[0].mandatory
         for entry in track.modules:
             assert entry.module_id in modules and entry.title == modules[entry.module_id].title
