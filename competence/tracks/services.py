@@ -546,16 +546,16 @@ def _close_cycle(attempt: Attempt) -> None:
 
     Runs in the submission's transaction.
     """
+    # A subquery, not DISTINCT: PostgreSQL cannot compare the JSON columns of a track.
+    waiting = select(PlanSource.track_id).where(
+        PlanSource.document_id == attempt.document_id, PlanSource.retake_attempt_id.is_(None)
+    )
     plans = db.session.scalars(
-        select(DevelopmentTrack)
-        .join(PlanSource, PlanSource.track_id == DevelopmentTrack.id)
-        .where(
+        select(DevelopmentTrack).where(
             DevelopmentTrack.user_id == attempt.user_id,
             DevelopmentTrack.status == TrackStatus.AWAITING_RETAKE,
-            PlanSource.document_id == attempt.document_id,
-            PlanSource.retake_attempt_id.is_(None),
+            DevelopmentTrack.id.in_(waiting),
         )
-        .distinct()
     ).all()
     for track in plans:
         for source in track.sources:
