@@ -395,6 +395,11 @@ ACTIONS: dict[str, Action] = {
         _l("Plan sent for review"),
         _l("Development plan %(object)s sent to the tutor for review"),
     ),
+    "track_source_added": _a(
+        "tutoring",
+        _l("Diagnostic merged into the plan"),
+        _l("Another diagnostic merged into development plan %(object)s"),
+    ),
     "track_approved": _a(
         "tutoring",
         _l("Plan approved by the tutor"),

@@ -19,14 +19,19 @@ from competence.certificates.naming import file_name, short_name
 from competence.certificates.verification import format_check_code, new_check_code
 from competence.database import utcnow
 from competence.diagnostics.models import Attempt
-from competence.diagnostics.profiles import growth
 from competence.diagnostics.services import attempt_recorded
 from competence.extensions import db
 from competence.instruments.library import compiled_version
 from competence.measurement.precision import attempt_precision
 from competence.outbox.services import external_url, queue_email
 from competence.tracks.models import DevelopmentTrack, ModuleStatus, TrackModule, TrackStatus
-from competence.tracks.services import confirmed_hours, confirmed_modules, local_date
+from competence.tracks.services import (
+    confirmed_hours,
+    confirmed_modules,
+    local_date,
+    plan_growth,
+    source_pairs,
+)
 
 PREFIX = "ХКИРО"
 NUMBER = re.compile(rf"^{PREFIX}-(\d{{4}})-(\d{{6}})$")
@@ -137,12 +142,13 @@ def track_content(track: DevelopmentTrack) -> Content:
     ready = compiled_version(track.source_attempt.version_id)
     confirmed = confirmed_modules(track)
     reported = [m for m in track.modules if m.status == ModuleStatus.DONE and not m.is_confirmed]
-    # Scores with their thresholds, so that the PDF shows them by the portal's one rule.
-    change = (
-        growth(track.retake_attempt, [track.source_attempt])
-        if track.growth and track.retake_attempt
-        else None
-    )
+    # Scores with their thresholds, so that the PDF shows them by the portal's one rule; a
+    # plan of several diagnostics lists the rows of every instrument retaken.
+    change = plan_growth(track)
+    instruments = [
+        compiled_version(source.version_id).instrument.title for source, _ in source_pairs(track)
+    ]
+    title = ", ".join(instruments) if len(instruments) > 1 else ready.instrument.title
     rows = [
         {
             "title": row.title,
@@ -157,10 +163,10 @@ def track_content(track: DevelopmentTrack) -> Content:
         for row in (change.rows if change else ())
     ]
     return Content(
-        title=ready.instrument.title,
+        title=title,
         hours=confirmed_hours(track),
         details={
-            "instrument": ready.instrument.title,
+            "instrument": title,
             "hours_rule": HOURS_RULE,
             "modules": [
                 {

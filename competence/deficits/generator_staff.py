@@ -39,7 +39,7 @@ from competence.diagnostics.models import Attempt, AttemptStatus, CompetenceScor
 from competence.extensions import db
 from competence.instruments.library import compiled_version
 from competence.instruments.models import ContentDocument, ContentKind
-from competence.tracks.models import DevelopmentTrack, TrackModule
+from competence.tracks.models import DevelopmentTrack, PlanSource, TrackModule
 
 INSTRUMENT_KEYS = (SOFT_SKILLS, MANAGEMENT, METHODICAL, MATHEMATICS, RUSSIAN)
 # Not an argon2 hash: it never verifies, so generated accounts cannot sign in.
@@ -279,6 +279,7 @@ def add_staff(
     insert_rows(CompetenceScore.__table__, scores)
     insert_rows(DevelopmentTrack.__table__, tracks.tracks)
     insert_rows(TrackModule.__table__, tracks.modules)
+    insert_rows(PlanSource.__table__, tracks.sources)
     advance_sequences(User, Attempt, CompetenceScore, DevelopmentTrack, TrackModule)
     report.attempts, report.scores = len(attempts), len(scores)
     report.tracks, report.modules = len(tracks.tracks), len(tracks.modules)

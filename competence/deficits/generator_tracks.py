@@ -5,12 +5,15 @@ track awaits the retake) for some. A result of an earlier campaign that `simulat
 track completed by the next campaign's result, every module done and the growth recorded as
 `tracks.services._close_cycle` records it. Matching is `analytics.matching.match_modules` on the
 catalogue's modules, narrowed once per position, subjects and framework so each call is cheap.
+A teacher has one open plan a school year: a second open result of the same year merges into it
+(its modules not yet in the plan appended, one plan source more), as `tracks.services` does.
 """
 
 from datetime import datetime, timedelta
 
 import numpy as np
 
+from competence.analytics.campaigns import school_year
 from competence.analytics.figures import shown_depth
 from competence.analytics.matching import Deficit, Match, Module, Taker, match_modules
 from competence.analytics.scoring import SCORE_SLACK
@@ -33,6 +36,10 @@ class TrackBuilder:
         self.track_id, self.module_id = track_id, module_id
         self.tracks: list[dict] = []
         self.modules: list[dict] = []
+        self.sources: list[dict] = []
+        # The open plan of each (user, school year), and the catalogue modules in each plan.
+        self._open_plans: dict[tuple[int, int], dict] = {}
+        self._in_plan: dict[int, set[int]] = {}
 
     def add(self, profile, takers, ids, results, times, completed) -> None:
         """Build the tracks of one instrument's takers (user id, position, subjects each)."""
@@ -96,8 +103,26 @@ class TrackBuilder:
             created + span * float(u) for u in np.sort(self.rng.uniform(0.05, 0.95, done.size))
         ]
         start, cursor = created.date(), created.date()
+        year = school_year(created)
+        plan = None if retake else self._open_plans.get((user_id, year))
+        track_id = plan["id"] if plan else self.track_id
+        in_plan = self._in_plan.setdefault(track_id, set())
+        first = len(in_plan)
+        self.sources.append(
+            {
+                "track_id": track_id,
+                "attempt_id": attempt_id,
+                "document_id": profile.document_id,
+                "added_at": created,
+                "retake_attempt_id": retake[0] if retake else None,
+                "growth": growth(profile, scores, retake[1]) if retake else None,
+            }
+        )
         for position_in_track, proposal in enumerate(match.proposals):
             module = self.rows[proposal.module]
+            if module.id in in_plan:
+                continue
+            in_plan.add(module.id)
             weeks = timedelta(weeks=module.duration_weeks)
             # Due dates as tracks.services.schedule sets them on the day the track is built.
             if proposal.mandatory:
@@ -109,9 +134,9 @@ class TrackBuilder:
             self.modules.append(
                 {
                     "id": self.module_id,
-                    "track_id": self.track_id,
+                    "track_id": track_id,
                     "module_id": module.id,
-                    "position": position_in_track,
+                    "position": len(in_plan) - 1,
                     "mandatory": proposal.mandatory,
                     "deficits": [by_competence[d.competence] for d in proposal.deficits],
                     "title": module.title,
@@ -128,6 +153,11 @@ class TrackBuilder:
             )
             self.module_id += 1
         finished = bool(done.all())
+        if plan is not None:
+            plan["gaps"] += [by_competence[g.competence] for g in match.gaps]
+            if not finished and len(in_plan) > first:
+                plan["status"], plan["invited_at"] = TrackStatus.ACTIVE, None
+            return
         status = TrackStatus.ACTIVE
         if retake:
             status = TrackStatus.COMPLETED
@@ -140,6 +170,7 @@ class TrackBuilder:
                 "source_attempt_id": attempt_id,
                 "document_id": profile.document_id,
                 "status": status,
+                "school_year": year,
                 "preferred_format": None,
                 "created_at": created,
                 "invited_at": done_at[-1] if finished else None,
@@ -149,6 +180,8 @@ class TrackBuilder:
                 "growth": growth(profile, scores, retake[1]) if retake else None,
             }
         )
+        if not retake:
+            self._open_plans[(user_id, year)] = self.tracks[-1]
         self.track_id += 1
 
 

@@ -24,7 +24,7 @@ from competence.deficits.results import (
 from competence.diagnostics.models import Attempt, AttemptStatus, CompetenceScore
 from competence.extensions import db
 from competence.schools.models import Municipality, School
-from competence.tracks.models import DevelopmentTrack, TrackStatus
+from competence.tracks.models import DevelopmentTrack, PlanSource, TrackStatus
 
 # The one column of a part tree whose n is the unit's own (its staff, its tracks).
 UNIT = "all"
@@ -72,7 +72,12 @@ def track_counts(document_id: int) -> dict[int, tuple[int, int]]:
         select(User.school_id, func.count(), func.sum(done))
         .select_from(DevelopmentTrack)
         .join(User, User.id == DevelopmentTrack.user_id)
-        .where(DevelopmentTrack.document_id == document_id, _staff())
+        .where(
+            DevelopmentTrack.id.in_(
+                select(PlanSource.track_id).where(PlanSource.document_id == document_id)
+            ),
+            _staff(),
+        )
         .group_by(User.school_id)
     )
     return {school: (int(n), int(k or 0)) for school, n, k in db.session.execute(query)}

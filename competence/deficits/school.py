@@ -36,7 +36,7 @@ from competence.extensions import db
 from competence.instruments.library import compiled_version, latest_published_versions
 from competence.instruments.models import ContentVersion, VersionStatus
 from competence.schools.models import School
-from competence.tracks.models import DevelopmentTrack, ModuleStatus, TrackModule
+from competence.tracks.models import DevelopmentTrack, ModuleStatus, PlanSource, TrackModule
 from competence.tracks.services import Progress, progress_of_counts
 
 SORT_BY_NAME = "name"
@@ -382,7 +382,9 @@ def _school_counts(rows, years_of: dict[int, int], competences: tuple[str, ...])
 
 
 def _progress(staff, members, instrument, order, growth) -> list[TeacherProgress]:
-    """Return each staff member's results, newest track with its progress, and growth.
+    """Return each staff member's results, newest plan with its progress, and growth.
+
+    The newest plan on the instrument is the newest that merged a result of it (a PlanSource).
 
     Progress is counted by the database per track and read through `progress_of_counts`, the
     rule the track page uses, so the two agree without loading every module.
@@ -390,7 +392,9 @@ def _progress(staff, members, instrument, order, growth) -> list[TeacherProgress
     newest = (
         select(DevelopmentTrack.user_id, func.max(DevelopmentTrack.id).label("track_id"))
         .where(
-            DevelopmentTrack.document_id == instrument.document_id,
+            DevelopmentTrack.id.in_(
+                select(PlanSource.track_id).where(PlanSource.document_id == instrument.document_id)
+            ),
             DevelopmentTrack.user_id.in_([user.id for user in staff]),
         )
         .group_by(DevelopmentTrack.user_id)

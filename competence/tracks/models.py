@@ -3,7 +3,17 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, LargeBinary, String, Text
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from competence.database import UTCDateTime, utcnow
@@ -69,13 +79,26 @@ class ReviewStatus(StrEnum):
 
 
 class DevelopmentTrack(db.Model):
-    """An individual development track (ИОМ) built from the deficits of one result."""
+    """A teacher's development plan for a school year (ИОМ на учебный год).
+
+    One plan a year merges the deficits of every diagnostic the teacher builds it from (its
+    `sources`, see PlanSource); `source_attempt` and `document` are those of the first source.
+    At most one plan a user and school year is not completed; completed plans stay as history.
+    """
 
     __tablename__ = "development_tracks"
     __table_args__ = (
         CheckConstraint("status IN ('active', 'awaiting_retake', 'completed')", name="status"),
         CheckConstraint(
             "review_status IN ('draft', 'submitted', 'approved')", name="review_status"
+        ),
+        Index(
+            "uq_development_tracks_open_plan",
+            "user_id",
+            "school_year",
+            unique=True,
+            sqlite_where=text("status != 'completed'"),
+            postgresql_where=text("status != 'completed'"),
         ),
     )
 
@@ -84,6 +107,8 @@ class DevelopmentTrack(db.Model):
     source_attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id"), unique=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("content_documents.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), default=TrackStatus.ACTIVE, index=True)
+    # The calendar year the plan's school year starts in (2026 for 2026/27).
+    school_year: Mapped[int]
     preferred_format: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -101,6 +126,10 @@ class DevelopmentTrack(db.Model):
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
+    # Set by tracks.services.merge_into when a merge sent an approved or submitted plan back to
+    # a draft (not stored: the page tells the teacher once).
+    review_reset = False
+
     user = relationship("User", foreign_keys=[user_id])
     approved_by = relationship("User", foreign_keys=[approved_by_id])
     source_attempt = relationship("Attempt", foreign_keys=[source_attempt_id])
@@ -109,6 +138,45 @@ class DevelopmentTrack(db.Model):
     modules: Mapped[list["TrackModule"]] = relationship(
         back_populates="track", cascade="all, delete-orphan", order_by="TrackModule.position"
     )
+    sources: Mapped[list["PlanSource"]] = relationship(
+        back_populates="track", cascade="all, delete-orphan", order_by="PlanSource.id"
+    )
+
+    @property
+    def sources_title(self) -> str:
+        """Return the titles of the diagnostics the plan merges, in the order merged."""
+        titles: list[str] = []
+        for source in self.sources:
+            if source.attempt.version.title not in titles:
+                titles.append(source.attempt.version.title)
+        return ", ".join(titles) or self.source_attempt.version.title
+
+    @property
+    def school_year_label(self) -> str:
+        """Return the plan's school year as people write it: 2026/27."""
+        return f"{self.school_year}/{(self.school_year + 1) % 100:02d}"
+
+
+class PlanSource(db.Model):
+    """A diagnostic merged into a plan, and its retake once the plan's study is over."""
+
+    __tablename__ = "plan_sources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    track_id: Mapped[int] = mapped_column(
+        ForeignKey("development_tracks.id", ondelete="CASCADE"), index=True
+    )
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id"), unique=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("content_documents.id"), index=True)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    retake_attempt_id: Mapped[int | None] = mapped_column(ForeignKey("attempts.id"))
+    # {competence: {"before", "after", "deficit_before", "deficit_after"}} after the retake.
+    growth: Mapped[dict | None] = mapped_column(JSON)
+
+    track: Mapped[DevelopmentTrack] = relationship(back_populates="sources")
+    attempt = relationship("Attempt", foreign_keys=[attempt_id])
+    retake_attempt = relationship("Attempt", foreign_keys=[retake_attempt_id])
+    document = relationship("ContentDocument")
 
 
 class ModuleStatus(StrEnum):

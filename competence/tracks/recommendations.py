@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from competence import audit
 from competence.analytics.figures import shown_depth
-from competence.analytics.matching import Deficit, Taker, match_modules
+from competence.analytics.matching import Deficit, Taker, match_modules, merge_plan
 from competence.audit import AuditEvent
 from competence.diagnostics.models import Attempt
 from competence.extensions import db
@@ -80,6 +80,45 @@ def recommend(attempt: Attempt, preferred_format: str | None = None) -> Recommen
             rows[proposal.module],
             proposal.mandatory,
             [as_deficit[(d.framework, d.competence)] for d in proposal.deficits],
+        )
+        result.ordered.append(recommendation)
+        soft = all(d["soft_skill"] for d in recommendation.deficits)
+        (result.soft_skills if soft else result.qualification).append(recommendation)
+    return result
+
+
+def merged_recommendations(
+    attempts: list[Attempt], preferred_format: str | None = None
+) -> Recommendations:
+    """Match the deficits of several results at once (`merge_plan`): one set of modules.
+
+    Each deficit carries the instrument that found it, so the same competence found by two
+    instruments stays two deficits that one module may cover together.
+    """
+    modules, rows = matching_modules()
+    user = attempts[0].user
+    taker = Taker(user.position, frozenset(user.subjects), preferred_format)
+    found: dict[Deficit, dict] = {}
+    sets = []
+    for attempt in attempts:
+        group = []
+        for d in deficits_of(attempt):
+            deficit = Deficit(
+                d["framework"],
+                d["competence"],
+                d["level"],
+                d["depth"],
+                d["soft_skill"],
+                str(attempt.document_id),
+            )
+            found.setdefault(deficit, d)
+            group.append(deficit)
+        sets.append(group)
+    match = merge_plan(sets, modules, taker)
+    result = Recommendations(gaps=[found[g] for g in match.gaps])
+    for proposal in match.proposals:
+        recommendation = Recommendation(
+            rows[proposal.module], proposal.mandatory, [found[d] for d in proposal.deficits]
         )
         result.ordered.append(recommendation)
         soft = all(d["soft_skill"] for d in recommendation.deficits)

@@ -6,9 +6,13 @@ from typing import NamedTuple
 from flask_babel import format_date, to_user_timezone
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
+from competence import audit
+from competence.analytics.campaigns import school_year
 from competence.database import utcnow
 from competence.diagnostics.models import Attempt
+from competence.diagnostics.profiles import Growth, growth, shown_depths
 from competence.diagnostics.services import attempt_submitted, offered_to, retake_status
 from competence.extensions import db
 from competence.instruments.library import compiled_version
@@ -22,11 +26,18 @@ from competence.tracks.models import (
     DevelopmentTrack,
     EvidenceFile,
     ModuleStatus,
+    PlanSource,
     RequestStatus,
+    ReviewStatus,
     TrackModule,
     TrackStatus,
 )
-from competence.tracks.recommendations import recommend, record_gaps
+from competence.tracks.recommendations import (
+    deficits_of,
+    merged_recommendations,
+    recommend,
+    record_gaps,
+)
 
 # How far ahead a module may be postponed.
 POSTPONE_LIMIT = timedelta(days=2 * 365)
@@ -53,14 +64,31 @@ class TrackError(Exception):
 
 
 def track_for(attempt: Attempt) -> DevelopmentTrack | None:
-    """Return the track built from this result, if any."""
+    """Return the plan this result was merged into, if any."""
     return db.session.scalar(
-        select(DevelopmentTrack).where(DevelopmentTrack.source_attempt_id == attempt.id)
+        select(DevelopmentTrack)
+        .join(PlanSource, PlanSource.track_id == DevelopmentTrack.id)
+        .where(PlanSource.attempt_id == attempt.id)
+    )
+
+
+def open_plan(user_id: int, year: int) -> DevelopmentTrack | None:
+    """Return the user's plan of this school year that is not completed, if any."""
+    return db.session.scalar(
+        select(DevelopmentTrack).where(
+            DevelopmentTrack.user_id == user_id,
+            DevelopmentTrack.school_year == year,
+            DevelopmentTrack.status != TrackStatus.COMPLETED,
+        )
     )
 
 
 def build_track(attempt: Attempt, preferred_format: str | None = None) -> DevelopmentTrack:
-    """Turn the recommendations of a result into a track (or return the one already built)."""
+    """Put a result into the teacher's plan of this school year (ИОМ на учебный год).
+
+    The first result of a school year makes the plan from its recommendations; a later one is
+    merged into the open plan (`merge_into`). A result already in a plan returns that plan.
+    """
     existing = track_for(attempt)
     if existing is not None:
         return existing
@@ -68,32 +96,150 @@ def build_track(attempt: Attempt, preferred_format: str | None = None) -> Develo
         raise TrackError(_l("The diagnostic is not finished yet."))
     if preferred_format not in (None, *MODULE_FORMATS):
         raise TrackError(_l("Unknown format."), status=400)
+    year = school_year(local_today())
+    plan = open_plan(attempt.user_id, year)
+    if plan is not None:
+        merge_into(plan, attempt, preferred_format)
+        db.session.commit()
+        return plan
     recommendations = recommend(attempt, preferred_format)
     record_gaps(attempt, recommendations.gaps)
-    if not recommendations.ordered:
-        if recommendations.gaps:
-            db.session.commit()
-            raise TrackError(
-                _l(
-                    "The catalogue has no modules for your deficits yet; the methodists have "
-                    "been told."
-                )
-            )
-        raise TrackError(_l("There are no deficits to build a track for."))
-    track = DevelopmentTrack(
-        user_id=attempt.user_id,
-        source_attempt_id=attempt.id,
-        document_id=attempt.document_id,
-        preferred_format=preferred_format,
-        gaps=recommendations.gaps,
+    _require_proposals(recommendations)
+    track = new_plan(
+        attempt, school_year=year, preferred_format=preferred_format, gaps=recommendations.gaps
     )
     start = local_today()
     for position, item in enumerate(recommendations.ordered):
         track.modules.append(track_module(item.module, position, item.mandatory, item.deficits))
     schedule(track, start)
     db.session.add(track)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Another request made this year's plan (or put this result in it) meanwhile.
+        db.session.rollback()
+        existing = track_for(attempt)
+        if existing is not None:
+            return existing
+        plan = open_plan(attempt.user_id, year)
+        if plan is None:
+            raise
+        merge_into(plan, attempt, preferred_format)
+        db.session.commit()
+        return plan
     return track
+
+
+def new_plan(attempt: Attempt, **fields) -> DevelopmentTrack:
+    """Return a new plan (not added) with this result as its first source.
+
+    The school year is the current one unless `fields` give it.
+    """
+    fields.setdefault("school_year", school_year(local_today()))
+    track = DevelopmentTrack(
+        user_id=attempt.user_id,
+        source_attempt_id=attempt.id,
+        document_id=attempt.document_id,
+        **fields,
+    )
+    track.sources.append(PlanSource(attempt_id=attempt.id, document_id=attempt.document_id))
+    return track
+
+
+def _require_proposals(recommendations) -> None:
+    """Refuse a plan (or a merge) that would get no module; gaps are committed as logged."""
+    if recommendations.ordered:
+        return
+    if recommendations.gaps:
+        db.session.commit()
+        raise TrackError(
+            _l("The catalogue has no modules for your deficits yet; the methodists have been told.")
+        )
+    raise TrackError(_l("There are no deficits to build a track for."))
+
+
+def _addresses(module: CatalogModule, deficit: dict) -> bool:
+    """Tell whether a catalogue module develops a deficit's competence at its level."""
+    return any(
+        item["framework"] == deficit["framework"]
+        and item["competence"] == deficit["competence"]
+        and deficit["level"] in item["levels"]
+        for item in module.develops
+    )
+
+
+def merge_into(plan: DevelopmentTrack, attempt: Attempt, preferred_format: str | None) -> None:
+    """Merge another result into an open plan; the caller commits.
+
+    The deficits of every source go through `merge_plan` together; a proposal joins the plan
+    when its module is not in the plan yet (never a module twice) and it works on a deficit of
+    the new result that no module of the plan (not declined) addresses already, so the plan
+    does not grow modules for deficits it covers; a module of the plan that addresses a new
+    deficit lists it (and is mandatory from now on if the merge chose it as mandatory). A plan
+    sent to the tutor or approved goes back to a draft: a changed plan needs the tutor again
+    (`plan.review_reset` tells the page).
+    """
+    own = deficits_of(attempt)
+    if not own:
+        raise TrackError(_l("There are no deficits to build a track for."))
+    attempts = [source.attempt for source in plan.sources] + [attempt]
+    recommendations = merged_recommendations(attempts, preferred_format or plan.preferred_format)
+    new_gaps = [gap for gap in recommendations.gaps if gap in own]
+    record_gaps(attempt, new_gaps)
+    kept = [entry for entry in plan.modules if entry.status != ModuleStatus.DECLINED]
+    chosen = {item.module.key: item for item in recommendations.ordered}
+    uncovered = []
+    for deficit in own:
+        covering = [entry for entry in kept if _addresses(entry.module, deficit)]
+        if not covering:
+            uncovered.append(deficit)
+            continue
+        # A module of the plan works on the new deficit too: it says so, and when merging
+        # chose it as mandatory it becomes mandatory.
+        entry = next((e for e in covering if e.module.key in chosen), covering[0])
+        if deficit not in entry.deficits:
+            entry.deficits = [*entry.deficits, deficit]
+        item = chosen.get(entry.module.key)
+        if item is not None and item.mandatory and entry.is_open:
+            entry.mandatory = True
+    in_plan = {entry.module_id for entry in plan.modules}
+    position = max((entry.position for entry in plan.modules), default=-1) + 1
+    added = []
+    for item in recommendations.ordered:
+        if item.module.id in in_plan or not any(d in uncovered for d in item.deficits):
+            continue
+        entry = track_module(item.module, position, item.mandatory, item.deficits)
+        plan.modules.append(entry)
+        added.append(entry)
+        in_plan.add(item.module.id)
+        position += 1
+    if len(new_gaps) == len(own):
+        db.session.commit()
+        raise TrackError(
+            _l("The catalogue has no modules for your deficits yet; the methodists have been told.")
+        )
+    plan.gaps = list(plan.gaps or []) + [gap for gap in new_gaps if gap not in (plan.gaps or [])]
+    plan.sources.append(PlanSource(attempt_id=attempt.id, document_id=attempt.document_id))
+    if added and plan.status == TrackStatus.AWAITING_RETAKE:
+        plan.status = TrackStatus.ACTIVE
+        plan.invited_at = None
+    plan.review_reset = plan.review_status in (ReviewStatus.SUBMITTED, ReviewStatus.APPROVED)
+    if plan.review_reset:
+        plan.review_status = ReviewStatus.DRAFT
+        plan.submitted_at = None
+        plan.approved_at = None
+        plan.approved_by_id = None
+    schedule(plan)
+    db.session.flush()
+    audit.record(
+        "track_source_added",
+        attempt.user,
+        "development_track",
+        plan.id,
+        attempt=attempt.id,
+        modules=len(added),
+        review_reset=plan.review_reset,
+    )
 
 
 def track_module(module: CatalogModule, position, mandatory, deficits) -> TrackModule:
@@ -319,16 +465,29 @@ def is_finished(track: DevelopmentTrack) -> bool:
 
 
 def check_completion(track: DevelopmentTrack) -> None:
-    """When every module that counts is done, invite the teacher to retake the diagnostic."""
+    """When every module that counts is done, invite the teacher to retake each diagnostic."""
     if track.status != TrackStatus.ACTIVE or not is_finished(track):
         return
     track.status = TrackStatus.AWAITING_RETAKE
     track.invited_at = utcnow()
-    user = track.user
-    version = track.document.latest_published
-    ready = compiled_version(version.id)
+    for document in pending_documents(track):
+        _invite(track.user, document)
+
+
+def pending_documents(track: DevelopmentTrack) -> list:
+    """Return the instruments of the plan's sources not retaken yet, in the order merged."""
+    found = []
+    for source in track.sources:
+        if source.retake_attempt_id is None and source.document not in found:
+            found.append(source.document)
+    return found
+
+
+def _invite(user, document) -> None:
+    """Invite the teacher by e-mail to retake one instrument."""
+    ready = compiled_version(document.latest_published.id)
     attempts = db.session.scalars(
-        select(Attempt).where(Attempt.user_id == user.id, Attempt.document_id == track.document_id)
+        select(Attempt).where(Attempt.user_id == user.id, Attempt.document_id == document.id)
     ).all()
     status = retake_status(user, ready.instrument, list(attempts))
     available = None if status.allowed else format_date(status.available_from, "long")
@@ -346,44 +505,88 @@ def check_completion(track: DevelopmentTrack) -> None:
     )
 
 
-@attempt_submitted.connect
-def _close_cycle(attempt: Attempt) -> None:
-    """A retake after the track was done closes it and records the growth (same transaction)."""
-    track = db.session.scalar(
-        select(DevelopmentTrack).where(
-            DevelopmentTrack.user_id == attempt.user_id,
-            DevelopmentTrack.document_id == attempt.document_id,
-            DevelopmentTrack.status == TrackStatus.AWAITING_RETAKE,
-        )
-    )
-    if track is None or track.source_attempt_id == attempt.id:
-        return
-    before = {row.competence: row for row in track.source_attempt.competence_scores}
-    track.growth = {
+def source_growth(source: PlanSource, retake: Attempt) -> dict:
+    """Return the growth of one source from its result to the retake (as track.growth)."""
+    before = {row.competence: row for row in source.attempt.competence_scores}
+    return {
         row.competence: {
             "before": round(before[row.competence].score, 2) if row.competence in before else None,
             "after": round(row.score, 2),
             "deficit_before": before[row.competence].deficit if row.competence in before else None,
             "deficit_after": row.deficit,
         }
-        for row in attempt.competence_scores
+        for row in retake.competence_scores
     }
-    track.retake_attempt_id = attempt.id
-    track.status = TrackStatus.COMPLETED
-    track.completed_at = utcnow()
+
+
+def merged_growth(track: DevelopmentTrack) -> dict:
+    """Return the plan's growth: that of its source for one instrument, all of them for several.
+
+    Sources of one instrument count from the oldest. Competences are keyed as for one source
+    unless two instruments share a competence id: then every key is "<instrument>:<competence>".
+    """
+    by_document: dict = {}
+    for source in track.sources:
+        by_document.setdefault(source.document, source.growth or {})
+    if len(by_document) == 1:
+        return next(iter(by_document.values()))
+    seen = [competence for growth in by_document.values() for competence in growth]
+    if len(seen) == len(set(seen)):
+        return {key: row for growth in by_document.values() for key, row in growth.items()}
+    return {
+        f"{document.key}:{key}": row
+        for document, growth in by_document.items()
+        for key, row in growth.items()
+    }
+
+
+@attempt_submitted.connect
+def _close_cycle(attempt: Attempt) -> None:
+    """A retake after the study is over records a source's growth; the last one closes the plan.
+
+    Runs in the submission's transaction.
+    """
+    # A subquery, not DISTINCT: PostgreSQL cannot compare the JSON columns of a track.
+    waiting = select(PlanSource.track_id).where(
+        PlanSource.document_id == attempt.document_id, PlanSource.retake_attempt_id.is_(None)
+    )
+    plans = db.session.scalars(
+        select(DevelopmentTrack).where(
+            DevelopmentTrack.user_id == attempt.user_id,
+            DevelopmentTrack.status == TrackStatus.AWAITING_RETAKE,
+            DevelopmentTrack.id.in_(waiting),
+        )
+    ).all()
+    for track in plans:
+        for source in track.sources:
+            if (
+                source.document_id == attempt.document_id
+                and source.retake_attempt_id is None
+                and source.attempt_id != attempt.id
+            ):
+                source.retake_attempt_id = attempt.id
+                source.growth = source_growth(source, attempt)
+        if any(source.retake_attempt_id is None for source in track.sources):
+            continue
+        track.growth = merged_growth(track)
+        track.retake_attempt_id = attempt.id
+        track.status = TrackStatus.COMPLETED
+        track.completed_at = utcnow()
 
 
 def retake_of(track: DevelopmentTrack):
-    """Return (instrument key, retake status) for a track waiting for its retake, else None."""
+    """Return (instrument key, retake status) of the next instrument a plan waits for, or None."""
     if track.status != TrackStatus.AWAITING_RETAKE:
         return None
-    ready = compiled_version(track.document.latest_published.id)
+    pending = pending_documents(track)
+    if not pending:
+        return None
+    document = pending[0]
+    ready = compiled_version(document.latest_published.id)
     attempts = db.session.scalars(
-        select(Attempt).where(
-            Attempt.user_id == track.user_id, Attempt.document_id == track.document_id
-        )
+        select(Attempt).where(Attempt.user_id == track.user_id, Attempt.document_id == document.id)
     ).all()
-    return track.document.key, retake_status(track.user, ready.instrument, list(attempts))
+    return document.key, retake_status(track.user, ready.instrument, list(attempts))
 
 
 def tracks_of(user) -> list[DevelopmentTrack]:
@@ -395,3 +598,38 @@ def tracks_of(user) -> list[DevelopmentTrack]:
             .order_by(DevelopmentTrack.created_at.desc())
         )
     )
+
+
+def source_pairs(track: DevelopmentTrack) -> list[tuple[Attempt, Attempt]]:
+    """Return (result, retake) of each retaken instrument of a plan, in the order merged.
+
+    Of several results of one instrument the oldest counts (the growth over the year).
+    """
+    seen, pairs = set(), []
+    for source in track.sources:
+        if source.document_id in seen or source.retake_attempt is None:
+            continue
+        seen.add(source.document_id)
+        pairs.append((source.attempt, source.retake_attempt))
+    if not pairs and track.retake_attempt is not None:
+        pairs.append((track.source_attempt, track.retake_attempt))
+    return pairs
+
+
+def plan_growth(track: DevelopmentTrack) -> Growth | None:
+    """Return the growth of a completed plan: one instrument's, or every instrument's rows."""
+    if not (track.growth and track.retake_attempt):
+        return None
+    pairs = source_pairs(track)
+    if len(pairs) <= 1:
+        return growth(track.retake_attempt, [track.source_attempt])
+    parts = [growth(retake, [source]) for source, retake in pairs]
+    return Growth(parts[0].first, parts[0].previous, tuple(r for p in parts for r in p.rows))
+
+
+def plan_depths(track: DevelopmentTrack) -> dict[str, int]:
+    """Return the shown depths of the deficits of every source of a plan, by competence."""
+    depths: dict[str, int] = {}
+    for source in reversed(track.sources):
+        depths.update(shown_depths(source.attempt))
+    return depths or shown_depths(track.source_attempt)

@@ -22,7 +22,7 @@ from competence import audit
 from competence.accounts.access import may_read_consultations, may_see_track
 from competence.certificates.services import active_certificate
 from competence.diagnostics.models import Attempt
-from competence.diagnostics.profiles import growth, shown_depths
+from competence.diagnostics.profiles import shown_depths
 from competence.errors import error_response
 from competence.extensions import db
 from competence.forms import ConfirmForm
@@ -144,7 +144,21 @@ def build(attempt_id: int):
     except services.TrackError as exc:
         flash(str(exc.message), "warning")
         return redirect(url_for("tracks.recommendations", attempt_id=attempt.id)), 303
-    flash(_("Your development track is ready."), "success")
+    if len(track.sources) > 1:
+        flash(
+            _("The diagnostic is merged into your development plan for the school year."),
+            "success",
+        )
+    else:
+        flash(_("Your development track is ready."), "success")
+    if track.review_reset:
+        flash(
+            _(
+                "The plan has changed, so it is a draft again: send it to your tutor for review "
+                "once more."
+            ),
+            "warning",
+        )
     return redirect(url_for("tracks.track", track_id=track.id))
 
 
@@ -174,10 +188,8 @@ def _render_track(
     return render_template(
         "tracks/track.html",
         track=item,
-        growth=growth(item.retake_attempt, [item.source_attempt])
-        if item.growth and item.retake_attempt
-        else None,
-        depths=shown_depths(item.source_attempt),
+        growth=services.plan_growth(item),
+        depths=services.plan_depths(item),
         action=action,
         evidence_max_bytes=EVIDENCE_MAX_BYTES,
         progress=services.progress(item),

@@ -97,7 +97,7 @@ def submit_plan(track: DevelopmentTrack) -> list:
             locale=tutor.locale,
             tutor=tutor,
             teacher=teacher,
-            title=track.source_attempt.version.title,
+            title=track.sources_title,
             link=external_url("tutoring.teacher", user_id=teacher.id),
         )
     audit.record("track_submitted", teacher, "development_track", track.id)
@@ -126,7 +126,7 @@ def approve_plan(track: DevelopmentTrack, tutor) -> None:
         locale=teacher.locale,
         user=teacher,
         tutor=tutor,
-        title=track.source_attempt.version.title,
+        title=track.sources_title,
         link=external_url("tracks.track", track_id=track.id),
     )
     audit.record("track_approved", tutor, "development_track", track.id, holder=teacher.id)

@@ -52,10 +52,14 @@ b1. Хабаровск 2/7 = 29 %, region 5/13 = 38 %.
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import func, select
+
 from competence.accounts.models import Role
+from competence.analytics.campaigns import school_year
 from competence.extensions import db
 from competence.schools.models import Municipality
 from competence.tracks.models import DevelopmentTrack, TrackStatus
+from competence.tracks.services import local_today, new_plan
 from tests.deficits.helpers import record_result
 from tests.diagnostics.helpers import load_instruments
 from tests.factories import make_school, make_user
@@ -100,14 +104,14 @@ class RegionWorld:
 
 
 def _track(user, attempt, status: str) -> None:
-    db.session.add(
-        DevelopmentTrack(
-            user_id=user.id,
-            source_attempt_id=attempt.id,
-            document_id=attempt.document_id,
-            status=status,
-        )
+    # One plan a school year: a second open one of a year goes to the year before.
+    year = school_year(local_today())
+    taken = db.session.scalar(
+        select(func.count())
+        .select_from(DevelopmentTrack)
+        .where(DevelopmentTrack.user_id == user.id, DevelopmentTrack.status != "completed")
     )
+    db.session.add(new_plan(attempt, status=status, school_year=year - (taken or 0)))
 
 
 def build_region() -> RegionWorld:

@@ -28,8 +28,10 @@ import pytest
 from flask_babel import gettext
 from markupsafe import escape
 from openpyxl import load_workbook
+from sqlalchemy import func, select
 
 from competence.accounts.models import Role
+from competence.analytics.campaigns import school_year
 from competence.deficits.demand import demand_report
 from competence.deficits.demand_scope import Scope
 from competence.deficits.export import HIDDEN
@@ -41,6 +43,7 @@ from competence.tracks.models import (
     TrackModule,
     TrackStatus,
 )
+from competence.tracks.services import local_today, new_plan
 from tests.deficits.helpers import record_result
 from tests.diagnostics.helpers import load_instruments
 from tests.factories import login, make_school, make_user
@@ -70,12 +73,14 @@ def catalog_module(key, kind, title, fmt, hours) -> CatalogModule:
 def give_track(user, entries, status=TrackStatus.ACTIVE) -> DevelopmentTrack:
     """Give a teacher a track of (module, mandatory, status) entries."""
     attempt = record_result(user, "soft-skills", {})
-    track = DevelopmentTrack(
-        user_id=user.id,
-        source_attempt_id=attempt.id,
-        document_id=attempt.document_id,
-        status=status,
+    # One open plan a school year: a second open one of a teacher is given the year before.
+    taken = db.session.scalar(
+        select(func.count())
+        .select_from(DevelopmentTrack)
+        .where(DevelopmentTrack.user_id == user.id, DevelopmentTrack.status != "completed")
     )
+    year = school_year(local_today()) - (taken if status != TrackStatus.COMPLETED else 0)
+    track = new_plan(attempt, status=status, school_year=year)
     for position, (module, mandatory, module_status) in enumerate(entries):
         track.modules.append(
             TrackModule(

@@ -34,7 +34,7 @@ from competence.diagnostics.models import Attempt, CompetenceScore
 from competence.extensions import db
 from competence.instruments.models import ContentDocument
 from competence.schools.models import School, SchoolIndicators
-from competence.tracks.models import CatalogModule, DevelopmentTrack, TrackModule
+from competence.tracks.models import CatalogModule, DevelopmentTrack, PlanSource, TrackModule
 from tests.conftest import BASE_CONFIG
 from tests.deficits.helpers import level_of
 
@@ -139,14 +139,20 @@ def test_tracks_follow_the_deficits_of_the_results(region):
         if key not in latest or attempt.submitted_at > latest[key].submitted_at:
             latest[key] = attempt
     with_deficits = {a.id for a in latest.values() if any(s.deficit for s in a.competence_scores)}
-    sources = {t.source_attempt_id for t in tracks}
+    # A plan merges the open results of a school year: each is one of its sources.
+    sources = set(db.session.scalars(select(PlanSource.attempt_id)))
     # Every latest result with deficits has its track (the catalogue covers every competence).
     assert with_deficits <= sources
     modules = {m.id: m for m in db.session.scalars(select(CatalogModule))}
     for track in tracks:
         source = track.source_attempt
         assert track.user_id == source.user_id and track.document_id == source.document_id
-        deficits = {s.competence for s in source.competence_scores if s.deficit}
+        deficits = {
+            s.competence
+            for plan_source in track.sources
+            for s in plan_source.attempt.competence_scores
+            if s.deficit
+        }
         assert track.modules and track.modules[0].mandatory
         for entry in track.modules:
             assert entry.module_id in modules and entry.title == modules[entry.module_id].title

@@ -16,6 +16,7 @@ from competence.tracks.models import (
     TrackModule,
     TrackStatus,
 )
+from competence.tracks.services import new_plan
 from competence.training.models import CourseGroup, GroupApplication
 from competence.training.services import GroupData
 from tests.deficits.helpers import record_result
@@ -45,12 +46,7 @@ def catalog_module(key="course-a", title="Курс А", hours=36) -> CatalogModu
 def give_track(user, entries, status=TrackStatus.ACTIVE) -> DevelopmentTrack:
     """Give a teacher a track of (module, status) entries, all mandatory."""
     attempt = record_result(user, "soft-skills", {})
-    track = DevelopmentTrack(
-        user_id=user.id,
-        source_attempt_id=attempt.id,
-        document_id=attempt.document_id,
-        status=status,
-    )
+    track = new_plan(attempt, status=status)
     for position, (module, module_status) in enumerate(entries):
         track.modules.append(
             TrackModule(
