@@ -1,9 +1,10 @@
 """A teacher's year of real training, walked in the browser by everyone who takes part.
 
-The teacher sends the development plan to the tutor, who approves it; the methodist schedules a
+Two diagnostics make one development plan of the school year. The teacher sends it to the
+tutor, who approves it; the methodist schedules a
 course group for a module of the plan; the teacher applies, the director releases, the methodist
 enrols and records the result with an удостоверение number. The teacher reports another module
-done without anyone confirming it, finishes the track and retakes the diagnostic: the
+done without anyone confirming it, finishes the plan and retakes both diagnostics: the
 certificate counts the hours of the confirmed module only.
 """
 
@@ -56,8 +57,15 @@ def _post(page, action_end: str, *, button: str = 'button[type="submit"]'):
 def test_from_a_plan_to_a_certificate_of_confirmed_hours(live_server, browser, app):
     prepare()
     teacher, director, methodist, secret, tutor = _people()
-    first = finished_attempt(teacher, worst_answer)
+    first = finished_attempt(teacher, worst_answer, "soft-skills")
+    second = finished_attempt(teacher, worst_answer, "methodical-teacher")
     track = tracks.build_track(first)
+    # The second diagnostic's deficits join the same plan of the school year.
+    assert tracks.build_track(second).id == track.id
+    db.session.refresh(track)
+    assert len(track.sources) == 2
+    catalogue = [entry.module_id for entry in track.modules]
+    assert len(catalogue) == len(set(catalogue))  # no module twice
     modules = [entry.id for entry in track.modules]
     assert len(modules) >= 2
     course, other = (db.session.get(TrackModule, module_id) for module_id in modules[:2])
@@ -69,6 +77,9 @@ def test_from_a_plan_to_a_certificate_of_confirmed_hours(live_server, browser, a
     as_teacher = screen().new_page()
     sign_in(as_teacher, live_server, teacher.email)
     as_teacher.goto(f"{live_server}/tracks/{track.id}")
+    plan_page = as_teacher.locator("main").inner_text()
+    for title in ("Soft skills педагога", "Методические компетенции"):
+        assert title in plan_page, title  # one plan, both diagnostics named
     _post(as_teacher, f"/tracks/{track.id}/submit")
     assert "на согласовании" in as_teacher.content().lower()
 
@@ -137,13 +148,15 @@ def test_from_a_plan_to_a_certificate_of_confirmed_hours(live_server, browser, a
     other = db.session.get(TrackModule, other.id)
     assert other.status == ModuleStatus.DONE and not other.is_confirmed
 
-    # The rest of the track is reported done; a year later the teacher retakes the diagnostic.
+    # The rest of the plan is reported done; a year later the teacher retakes both diagnostics.
     for module_id in modules[2:]:
         tracks.mark_done(db.session.get(TrackModule, module_id), "Выполнено", "", None)
-    first.submitted_at -= timedelta(days=400)
-    first.started_at -= timedelta(days=400)
+    for attempt in (first, second):
+        attempt.submitted_at -= timedelta(days=400)
+        attempt.started_at -= timedelta(days=400)
     db.session.commit()
-    finished_attempt(teacher, best_answer)
+    finished_attempt(teacher, best_answer, "soft-skills")
+    finished_attempt(teacher, best_answer, "methodical-teacher")
 
     certificate = db.session.scalars(
         select(Certificate).where(Certificate.user_id == teacher.id, Certificate.kind == "track")
