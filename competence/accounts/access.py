@@ -64,6 +64,12 @@ def may_read_consultations(user, teacher) -> bool:
     return user.id == teacher.id or tutors_teacher(user, teacher)
 
 
+def may_read_goals(user, teacher) -> bool:
+    """Tell whether `user` may read a teacher's own goals for the year: the teacher and the
+    teacher's tutors, who discuss the plan with them (as for consultations)."""
+    return may_read_consultations(user, teacher)
+
+
 # Whom a tutor may be assigned to: the people of schools who have development plans.
 TUTORED_ROLES = (Role.TEACHER, Role.DIRECTOR)
 

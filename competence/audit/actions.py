@@ -439,6 +439,12 @@ ACTIONS: dict[str, Action] = {
         _l("Evidence returned"),
         _l("Evidence of the module %(object)s returned by the tutor, teacher: %(holder)s"),
     ),
+    "development_goals_saved": _a(
+        "tutoring",
+        _l("Goals for the school year saved"),
+        _l("Professional goals for the school year saved: %(object)s"),
+        {"year": _l("school year starting in %(value)s")},
+    ),
     "consultation_recorded": _a(
         "tutoring",
         _l("Consultation recorded"),

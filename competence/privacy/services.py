@@ -23,7 +23,12 @@ from competence.extensions import db
 from competence.outbox.models import OutboxMessage
 from competence.outbox.services import queue_email
 from competence.privacy.models import DeletionRequest, DeletionStatus
-from competence.tracks.models import DevelopmentTrack, EvidenceFile, TrackModule
+from competence.tracks.models import (
+    DevelopmentGoals,
+    DevelopmentTrack,
+    EvidenceFile,
+    TrackModule,
+)
 from competence.training.enrolment import withdraw_all
 from competence.tutoring.models import Consultation, EvidenceReview
 
@@ -153,6 +158,8 @@ def anonymise(user: User) -> None:
         .values(evidence_note=None, evidence_link=None, evidence_filename=None)
     )
     db.session.execute(delete(Consultation).where(Consultation.teacher_id == user.id))
+    # The teacher's own goals for the years are their words: they go too.
+    db.session.execute(delete(DevelopmentGoals).where(DevelopmentGoals.user_id == user.id))
     # A nameless account holds no course place and waits for no release.
     withdraw_all(user, None)
     now = utcnow()

@@ -2,7 +2,14 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import (
     URL,
     DataRequired,
@@ -87,6 +94,28 @@ class BuildTrackForm(PortalForm):
         validators=[Optional()],
     )
     submit = SubmitField(_l("Build my development track"))
+
+
+class GoalsForm(PortalForm):
+    """The teacher's own goals for the school year, preferred kinds of modules and format."""
+
+    goals = TextAreaField(
+        _l("My professional goals for the school year"),
+        description=_l("What you want to achieve this year, in a few sentences."),
+        validators=[
+            DataRequired(_l("Write your professional goals for the school year.")),
+            Length(max=2000, message=_l("The goals are too long: at most %(max)d characters.")),
+        ],
+        render_kw={"rows": 5, "maxlength": 2000},
+    )
+    interests = ChoiceListField(_l("Kinds of modules I prefer"), choices=list(KIND_LABELS.items()))
+    preferred_format = RadioField(
+        _l("Preferred format"),
+        choices=[("", _l("any"))] + list(FORMAT_LABELS.items()),
+        default="",
+        validators=[Optional()],
+    )
+    submit = SubmitField(_l("Save my goals"))
 
 
 class PostponeForm(PortalForm):

@@ -12,6 +12,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    UniqueConstraint,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -306,3 +307,24 @@ class DeclineRequest(db.Model):
 
     track_module: Mapped[TrackModule] = relationship()
     decided_by = relationship("User")
+
+
+class DevelopmentGoals(db.Model):
+    """A teacher's own professional goals and interests for a school year (a short questionnaire).
+
+    They break ties when diagnostics are merged into the yearly plan (`merge_plan`'s `Goals`),
+    and the tutor reads them when the plan is discussed.
+    """
+
+    __tablename__ = "development_goals"
+    __table_args__ = (UniqueConstraint("user_id", "school_year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # The calendar year the school year starts in (2026 for 2026/27), as for plans.
+    school_year: Mapped[int]
+    goals: Mapped[str] = mapped_column(Text)
+    # Module kinds the teacher prefers (MODULE_KINDS), in the catalogue's order.
+    interests: Mapped[list] = mapped_column(JSON, default=list)
+    preferred_format: Mapped[str | None] = mapped_column(String(20))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

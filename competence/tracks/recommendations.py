@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from competence import audit
 from competence.analytics.figures import shown_depth
-from competence.analytics.matching import Deficit, Taker, match_modules, merge_plan
+from competence.analytics.matching import Deficit, Goals, Taker, match_modules, merge_plan
 from competence.audit import AuditEvent
 from competence.diagnostics.models import Attempt
 from competence.extensions import db
@@ -88,12 +88,13 @@ def recommend(attempt: Attempt, preferred_format: str | None = None) -> Recommen
 
 
 def merged_recommendations(
-    attempts: list[Attempt], preferred_format: str | None = None
+    attempts: list[Attempt], preferred_format: str | None = None, goals: Goals = Goals()
 ) -> Recommendations:
     """Match the deficits of several results at once (`merge_plan`): one set of modules.
 
     Each deficit carries the instrument that found it, so the same competence found by two
-    instruments stays two deficits that one module may cover together.
+    instruments stays two deficits that one module may cover together. The teacher's `goals`
+    break ties between modules.
     """
     modules, rows = matching_modules()
     user = attempts[0].user
@@ -114,7 +115,7 @@ def merged_recommendations(
             found.setdefault(deficit, d)
             group.append(deficit)
         sets.append(group)
-    match = merge_plan(sets, modules, taker)
+    match = merge_plan(sets, modules, taker, goals)
     result = Recommendations(gaps=[found[g] for g in match.gaps])
     for proposal in match.proposals:
         recommendation = Recommendation(

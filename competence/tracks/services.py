@@ -18,6 +18,7 @@ from competence.extensions import db
 from competence.instruments.library import compiled_version
 from competence.outbox.services import external_url, queue_email
 from competence.tracks.evidence import CheckedFile
+from competence.tracks.goals import goals_of, matching_goals
 from competence.tracks.models import (
     MODULE_FORMATS,
     CatalogModule,
@@ -97,6 +98,10 @@ def build_track(attempt: Attempt, preferred_format: str | None = None) -> Develo
     if preferred_format not in (None, *MODULE_FORMATS):
         raise TrackError(_l("Unknown format."), status=400)
     year = school_year(local_today())
+    # The teacher's questionnaire of the year: its format when none is chosen, its kinds for ties.
+    stated = goals_of(attempt.user_id, year)
+    if preferred_format is None and stated is not None:
+        preferred_format = stated.preferred_format
     plan = open_plan(attempt.user_id, year)
     if plan is not None:
         merge_into(plan, attempt, preferred_format)
@@ -183,7 +188,11 @@ def merge_into(plan: DevelopmentTrack, attempt: Attempt, preferred_format: str |
     if not own:
         raise TrackError(_l("There are no deficits to build a track for."))
     attempts = [source.attempt for source in plan.sources] + [attempt]
-    recommendations = merged_recommendations(attempts, preferred_format or plan.preferred_format)
+    recommendations = merged_recommendations(
+        attempts,
+        preferred_format or plan.preferred_format,
+        matching_goals(goals_of(plan.user_id, plan.school_year)),
+    )
     new_gaps = [gap for gap in recommendations.gaps if gap in own]
     record_gaps(attempt, new_gaps)
     kept = [entry for entry in plan.modules if entry.status != ModuleStatus.DECLINED]

@@ -19,7 +19,7 @@ from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from competence import audit
-from competence.accounts.access import may_read_consultations, may_see_track
+from competence.accounts.access import may_read_consultations, may_read_goals, may_see_track
 from competence.certificates.services import active_certificate
 from competence.diagnostics.models import Attempt
 from competence.diagnostics.profiles import shown_depths
@@ -37,6 +37,7 @@ from competence.tracks.forms import (
     DoneForm,
     PostponeForm,
 )
+from competence.tracks.goals import goals_of
 from competence.tracks.models import DevelopmentTrack, TrackModule
 from competence.tracks.recommendations import deficits_of, show_recommendations
 from competence.tutoring import review as tutor_review
@@ -209,6 +210,9 @@ def _render_track(
         consultations=consultations_of(item.user)
         if may_read_consultations(current_user, item.user)
         else [],
+        stated_goals=goals_of(item.user_id, item.school_year)
+        if may_read_goals(current_user, item.user)
+        else None,
     ), status
 
 
@@ -367,5 +371,5 @@ def _quote(filename: str) -> str:
     return quote(filename)
 
 
-# The catalogue editor's routes live in their own module on this blueprint.
-from competence.tracks import catalog_views  # noqa: E402, F401
+# The catalogue editor's and the goals questionnaire's routes live in their own modules.
+from competence.tracks import catalog_views, goals_views  # noqa: E402, F401

@@ -7,15 +7,17 @@ from sqlalchemy import select
 
 from competence.accounts.access import role_required, tutors_teacher
 from competence.accounts.models import Role, User
+from competence.analytics.campaigns import school_year
 from competence.errors import error_response
 from competence.extensions import db
 from competence.forms import ConfirmForm
+from competence.tracks.goals import goals_of
 from competence.tracks.models import (
     CatalogModule,
     DevelopmentTrack,
     TrackModule,
 )
-from competence.tracks.services import TrackError, progress, tracks_of
+from competence.tracks.services import TrackError, local_today, progress, tracks_of
 from competence.tutoring import review, services
 from competence.tutoring.blueprint import bp
 from competence.tutoring.forms import (
@@ -79,6 +81,8 @@ def _render_teacher(
             for track in tracks
         },
         consultations=services.consultations_of(teacher),
+        # The teacher's own goals for this school year: the plan is discussed with them.
+        stated_goals=goals_of(teacher.id, school_year(local_today())),
         confirm=ConfirmForm(formdata=None),
         return_form=ReturnForm(formdata=None),
         add_form=AddModuleForm(formdata=None),
