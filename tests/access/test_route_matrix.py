@@ -230,6 +230,7 @@ EXPECTED = {
     "GET /tracks/catalog/<key>": "login 403 403 403 403 403 200 200 403 403",
     "POST /tracks/catalog/<key>/retire": "login 403 403 403 403 403 302 302 403 403",
     "GET /tracks/catalog/new": "login 403 403 403 403 403 200 200 403 403",
+    "GET /tracks/goals": "login 200 200 200 200 403 403 403 403 403",
     "POST /tracks/from/<int:attempt_id>": "login 302 404 404 404 404 404 404 404 404",
     "POST /tracks/modules/<int:track_module_id>/decline": "login 422 404 404 404 404 404 404 404 404",
     "POST /tracks/modules/<int:track_module_id>/done": "login 409 404 404 404 404 404 404 404 404",
