@@ -4,7 +4,7 @@ import contextlib
 import os
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, update
 from sqlalchemy.types import TypeDecorator
 
 
@@ -62,3 +62,15 @@ def create_private_file(path: str | None) -> None:
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     with contextlib.suppress(FileExistsError):  # another worker created it first
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
+def lock_row(session, instance) -> None:
+    """Lock an object's row for the rest of the transaction and read it afresh.
+
+    PostgreSQL locks the row (SELECT ... FOR UPDATE). SQLite has no row locks: a no-op write to
+    the row takes the database's one write lock, which the other writers wait for (busy_timeout).
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        model = type(instance)
+        session.execute(update(model).where(model.id == instance.id).values(id=model.id))
+    session.refresh(instance, with_for_update=True)

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from competence import audit
 from competence.accounts.access import tutors_teacher
 from competence.audit import AuditEvent
-from competence.database import utcnow
+from competence.database import lock_row, utcnow
 from competence.extensions import db
 from competence.outbox.services import external_url, queue_email
 from competence.tracks.models import (
@@ -72,7 +72,7 @@ def _reopen(track: DevelopmentTrack) -> None:
 def submit_plan(track: DevelopmentTrack) -> list:
     """Send the teacher's plan to their tutors for review; return the tutors told; commit."""
     _require_open_track(track)
-    db.session.refresh(track, with_for_update=True)
+    lock_row(db.session, track)
     if track.review_status == ReviewStatus.SUBMITTED:
         raise TrackError(_l("The plan is already waiting for the tutor's review."))
     if track.review_status == ReviewStatus.APPROVED:
@@ -109,7 +109,7 @@ def approve_plan(track: DevelopmentTrack, tutor) -> None:
     """Approve a plan sent for review and tell the teacher; commit."""
     require_tutor(tutor, track)
     _require_open_track(track)
-    db.session.refresh(track, with_for_update=True)
+    lock_row(db.session, track)
     if track.review_status == ReviewStatus.DRAFT:
         raise TrackError(_l("The teacher has not sent the plan for review yet."))
     if track.review_status == ReviewStatus.APPROVED:
@@ -241,7 +241,7 @@ def confirm_evidence(entry: TrackModule, tutor) -> None:
     track = entry.track
     require_tutor(tutor, track)
     # Two tutors pressing at once: the second waits for the first and sees it confirmed.
-    db.session.refresh(entry, with_for_update=True)
+    lock_row(db.session, entry)
     if entry.confirmed_at is not None:
         raise TrackError(_l("The module is already confirmed."))
     confirm_module(entry, Confirmation.TUTOR, tutor)
@@ -260,7 +260,7 @@ def return_evidence(entry: TrackModule, tutor, comment: str) -> None:
     comment = comment.strip()
     if not comment:
         raise TrackError(_l("Say why the evidence is returned: the teacher will read it."), 400)
-    db.session.refresh(entry, with_for_update=True)
+    lock_row(db.session, entry)
     if entry.status != ModuleStatus.DONE:
         raise TrackError(_l("The teacher has not reported this module done yet."))
     if entry.confirmed_via == Confirmation.RECORD:

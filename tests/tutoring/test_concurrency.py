@@ -1,8 +1,10 @@
-"""Two tutors confirming the same module at once: one confirms, the other is told (PostgreSQL)."""
+"""Two tutors confirming the same module at once: one confirms, the other is told.
+
+PostgreSQL locks the module's row; SQLite takes its one write lock (competence.database.lock_row).
+"""
 
 import threading
 
-import pytest
 from sqlalchemy import select
 
 from competence.accounts.models import User
@@ -12,11 +14,9 @@ from competence.tracks.services import TrackError
 from competence.tutoring import review
 from competence.tutoring.models import EvidenceReview
 from competence.tutoring.services import assign
-from tests.conftest import POSTGRES_URL
 from tests.tutoring.helpers import assign_to_teacher, build_region, done, entry, track
 
 
-@pytest.mark.skipif(not POSTGRES_URL, reason="row locks need PostgreSQL (TEST_DATABASE_URL)")
 def test_two_tutors_confirming_at_once_confirm_once(app):
     region = build_region()
     assign_to_teacher(region)
